@@ -1,0 +1,1 @@
+"""HP-assistenten: answers staff questions from the association's own documents."""

@@ -1,0 +1,1 @@
+"""Benchmarks: SweFAQ retrieval quality and speed."""

@@ -1,0 +1,176 @@
+"""CLI commands of scheduled posts: `post-due`, `schedules`, `preview`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from slack_sdk import WebClient
+
+from bot.errors import HPError
+from bot.settings import Settings
+
+LOCAL = ZoneInfo("Europe/Stockholm")
+STATUS_LABELS = {
+    "posted": "postat",
+    "failed": "misslyckades (försöks igen)",
+    "missed": "missat",
+    "paused": "pausat",
+    "taken": "postas av en annan process",
+    "due": "skulle postas",
+}
+
+
+class Kind(StrEnum):
+    """Kind of post."""
+
+    hp = "hp"
+    apt = "apt"
+
+
+def _now(value: str | None) -> dt.datetime:
+    """Parse --now (ISO 8601; without offset: Swedish time), or take the clock."""
+    if value is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} är inte ISO 8601, t.ex. 2026-12-28T09:00") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL)
+
+
+def _fail(exc: object) -> typer.Exit:
+    typer.echo(f"Fel: {exc}", err=True)
+    return typer.Exit(2)
+
+
+def post_due(
+    ctx: typer.Context,
+    now: Annotated[str | None, typer.Option(help="Tidpunkt (ISO 8601) att köra som.")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Visa bara vad som skulle postas.")] = False,
+) -> None:
+    """Post the HP-punkter and APT agendas that are due, exactly once (for cron).
+
+    Examples: `bot post-due`, `bot post-due --now 2026-12-28T09:00 --dry-run`.
+    Exit code 1 when a post failed (the next run retries it), 2 on a configuration error.
+    """
+    from bot.schedules.service import build_engine
+
+    settings: Settings = ctx.obj
+    when = _now(now)
+    try:
+        client = None if dry_run else _client(settings)
+        outcomes = build_engine(settings, client).post_due(when, dry_run=dry_run)
+    except HPError as exc:
+        raise _fail(exc) from None
+    for outcome in outcomes:
+        occ = outcome.occurrence
+        local = occ.due_at.strftime("%Y-%m-%d %H:%M")
+        typer.echo(f"{STATUS_LABELS[outcome.status]}: {occ.schedule} {local} ({occ.channel})")
+        if outcome.error:
+            typer.echo(f"  {outcome.error}", err=True)
+        if dry_run and outcome.text:
+            typer.echo(outcome.text + "\n")
+    if not outcomes:
+        typer.echo("Inget att posta.")
+    if any(o.status == "failed" for o in outcomes):
+        raise typer.Exit(1)
+
+
+def schedules(
+    ctx: typer.Context,
+    count: Annotated[int, typer.Option(min=1, help="Antal kommande inlägg.")] = 10,
+    now: Annotated[str | None, typer.Option(hidden=True)] = None,
+) -> None:
+    """List upcoming posts, and posts that were missed or failed."""
+    from bot.schedules.planner import KIND_LABELS, upcoming
+    from bot.schedules.service import build_engine
+
+    settings: Settings = ctx.obj
+    try:
+        engine = build_engine(settings, None)
+    except HPError as exc:
+        raise _fail(exc) from None
+    console = Console(width=120)
+    table = Table("När", "Schema", "Typ", "Kanal", "Status", title="Kommande inlägg")
+    for item in upcoming(engine, _now(now), count):
+        occ = item.occurrence
+        status = "hoppas över" if item.status == "skipped" else ""
+        table.add_row(
+            f"{occ.due_at:%Y-%m-%d %H:%M}", occ.schedule, KIND_LABELS[occ.kind], occ.channel, status
+        )
+    console.print(table)
+    problems = Table(
+        "Skulle ha postats",
+        "Schema",
+        "Kanal",
+        "Status",
+        "Fel",
+        title="Missade och misslyckade inlägg",
+    )
+    for row in engine.store.problems():
+        local = (
+            row.due_at.astimezone(engine.schedules[row.schedule].tz)
+            if row.schedule in engine.schedules
+            else row.due_at
+        )
+        problems.add_row(
+            f"{local:%Y-%m-%d %H:%M}",
+            row.schedule,
+            row.channel,
+            STATUS_LABELS[row.status],
+            row.error or "",
+        )
+    console.print(problems)
+
+
+def preview(
+    ctx: typer.Context,
+    kind: Annotated[Kind, typer.Argument(help="hp eller apt")],
+    schedule: Annotated[str, typer.Option(help="Schemats namn i schedules.yaml.")],
+    date: Annotated[str | None, typer.Option(help="YYYY-MM-DD; annars nästa inlägg.")] = None,
+    now: Annotated[str | None, typer.Option(hidden=True)] = None,
+) -> None:
+    """Print exactly the post that would go out (the next one, or the first on --date)."""
+    from bot.schedules.planner import describe
+    from bot.schedules.planner import preview as render_preview
+    from bot.schedules.service import build_engine
+
+    settings: Settings = ctx.obj
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        raise typer.BadParameter(f"{date!r} är inte ett datum (YYYY-MM-DD)") from None
+    try:
+        engine = build_engine(settings, None)
+        found = engine.schedules.get(schedule)
+        if found is None:
+            raise _fail(f"schemat {schedule!r} finns inte i {settings.schedules_file}")
+        if found.kind != kind.value:
+            raise _fail(f"schemat {schedule!r} är av typen {found.kind}, inte {kind.value}")
+        occ, text = render_preview(engine, schedule, day, _now(now))
+    except (HPError, LookupError) as exc:
+        raise _fail(exc) from None
+    typer.echo(f"{describe(occ)} i {occ.channel}:", err=True)
+    typer.echo(text)
+
+
+def _client(settings: Settings) -> WebClient:
+    """Build the Slack client (the poster adds rate-limit retries)."""
+    if settings.slack_bot_token is None:
+        raise HPError("SLACK_BOT_TOKEN saknas")
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the schedule commands to `app`."""
+    app.command("post-due")(post_due)
+    app.command("schedules")(schedules)
+    app.command("preview")(preview)

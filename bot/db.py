@@ -1,0 +1,35 @@
+"""SQLAlchemy engine and the shared metadata; every table of the bot registers on `METADATA`.
+
+SQLite by default, PostgreSQL through `DATABASE_URL`. State that several replicas
+share (scheduled-post claims, processed Slack events, feedback votes) lives here.
+"""
+
+from pathlib import Path
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+
+METADATA = MetaData()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for `url`, creating the SQLite folder and enabling WAL for SQLite."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_pre_ping=True, future=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            # WAL lets a reader and a writer work at once; busy_timeout makes two
+            # processes wait for each other instead of failing with "database is locked".
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=10000")
+            cur.close()
+
+    return engine
+
+
+def init_db(engine: Engine) -> None:
+    """Create every registered table that does not exist yet."""
+    METADATA.create_all(engine)

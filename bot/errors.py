@@ -1,0 +1,36 @@
+"""Domain exceptions; the CLI and the Slack shell translate them at the edge.
+
+HPError
+ ├── IndexMissing          the vector index has not been built (`bot index` first)
+ ├── KnowledgeFileError    one file in knowledge/ could not be read (the rest still are)
+ ├── EmbeddingError        the embedding backend could not be loaded or failed
+ └── ConfigError           a configuration file (e.g. schedules.yaml) is invalid
+"""
+
+
+class HPError(Exception):
+    """Base class of HP-assistenten's own errors."""
+
+
+class IndexMissing(HPError):
+    """The index is empty or absent."""
+
+    def __init__(self, message: str = "Indexet saknas: kör `bot index` först.") -> None:
+        super().__init__(message)
+
+
+class KnowledgeFileError(HPError):
+    """A knowledge file is unreadable or malformed."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
+        self.path, self.reason, self.line = path, reason, line
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {reason}")
+
+
+class EmbeddingError(HPError):
+    """The embedding model could not be loaded or used."""
+
+
+class ConfigError(HPError):
+    """A configuration file is invalid; the message names the entry and field."""

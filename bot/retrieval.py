@@ -1,0 +1,124 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates, fused; a floor for "not covered"."""
+
+import threading
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from bot.answers import Source
+from bot.index import KnowledgeIndex
+from bot.lexical import LexicalIndex
+from bot.text import detect_language
+
+# Calibrated on eval/questions.jsonl (see README, "Relevance floor"): a best passage
+# below this relevance means the documents do not answer the question.
+DEFAULT_FLOOR = 0.855
+CANDIDATES = 30
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its evidence: dense cosine, BM25 share and term coverage."""
+
+    source: Source
+    dense: float
+    lexical: float
+    coverage: float
+    relevance: float
+
+
+def fuse(dense: dict[int, float], lexical: dict[int, float], weight: float = 0.5) -> dict[int, float]:
+    """Reciprocal-rank fusion of two rankings (position → score), weighted towards `dense`.
+
+    >>> fuse({1: 0.9, 2: 0.8}, {2: 5.0})[2] > fuse({1: 0.9, 2: 0.8}, {2: 5.0})[1]
+    True
+    """
+    fused: dict[int, float] = {}
+    for scores, w in ((dense, weight), (lexical, 1.0 - weight)):
+        for rank, pos in enumerate(sorted(scores, key=lambda p: -scores[p])):
+            fused[pos] = fused.get(pos, 0.0) + w / (60 + rank)
+    return fused
+
+
+def relevance(dense: float, coverage: float, language: str = "sv") -> float:
+    """One number for the floor: dense cosine, raised by the (IDF-weighted) terms found.
+
+    An English question matches Swedish passages with a lower cosine and shares few
+    terms with them; the offset puts it on the Swedish scale (calibrated, see README).
+
+    >>> round(relevance(0.8, 1.0), 3)
+    0.85
+    """
+    return dense + 0.05 * coverage + (0.03 if language == "en" else 0.0)
+
+
+class HybridRetriever:
+    """Search the knowledge index; the BM25 side is rebuilt when the index changes."""
+
+    def __init__(self, index: KnowledgeIndex, floor: float | None = None, weight: float = 0.5) -> None:
+        self.index = index
+        self.floor = DEFAULT_FLOOR if floor is None else floor
+        self.weight = weight
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._sources: list[Source] = []
+        self._pos: dict[str, int] = {}
+        self._lexical = LexicalIndex([])
+
+    def _refresh(self) -> None:
+        """Load chunk texts for BM25 when the collection's version changed."""
+        version = self.index.version()
+        with self._lock:
+            if version == self._version:
+                return
+            got = self.index.store()._collection.get(include=["documents", "metadatas"])
+            self._sources = [
+                Source(
+                    id=str(m["doc_id"]), title=str(m["title"]), section=str(m.get("section", "")),
+                    score=0.0, text=str(doc), url=str(m.get("url") or "") or None, chunk_id=cid,
+                )
+                for cid, doc, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            ]
+            self._pos = {s.chunk_id: i for i, s in enumerate(self._sources)}
+            self._lexical = LexicalIndex([f"{s.title} {s.section} {s.text}" for s in self._sources])
+            self._version = version
+
+    def hits(self, query: str, k: int = 5) -> list[Hit]:
+        """Top `k` hits by fused rank, each with its relevance (no floor applied)."""
+        self._refresh()
+        store = self.index.store()
+        vector = self.index.embeddings.embed_query(query)
+        # Despite its name this returns cosine *distances* (lower is closer).
+        dense_docs = store.similarity_search_by_vector_with_relevance_scores(vector, k=CANDIDATES)
+        dense = {self._pos[d.id]: 1.0 - float(dist) for d, dist in dense_docs if d.id in self._pos}
+        lexical = dict(self._lexical.search(query, CANDIDATES))
+        fused = fuse(dense, lexical, self.weight)
+        ranked = sorted(fused, key=lambda p: -fused[p])[:k]
+        language = detect_language(query)
+        floor_dense = min(dense.values(), default=0.0)
+        out = []
+        for pos in ranked:
+            source = self._sources[pos]
+            coverage = self._lexical.coverage(query, pos)
+            d = dense.get(pos, floor_dense)
+            rel = relevance(d, coverage, language)
+            out.append(Hit(replace(source, score=rel), d, lexical.get(pos, 0.0), coverage, rel))
+        return out
+
+    def term_coverage(self, query: str, text: str) -> float:
+        """IDF-weighted share of the query's terms found in `text` (IDF from the index)."""
+        self._refresh()
+        return self._lexical.text_coverage(query, text)
+
+    def search(self, query: str, k: int = 5) -> list[Source]:
+        """Sources above the relevance floor, in rank order."""
+        hits = self.hits(query, k)
+        if not hits or max(h.relevance for h in hits) < self.floor:
+            return []
+        return [h.source for h in hits if h.relevance >= self.floor]
+
+
+def cosine(a: list[float], b: list[float]) -> float:
+    """Cosine similarity of two vectors."""
+    va, vb = np.asarray(a), np.asarray(b)
+    return float(va @ vb / (np.linalg.norm(va) * np.linalg.norm(vb) + 1e-12))

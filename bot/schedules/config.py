@@ -1,0 +1,198 @@
+"""Read and validate `schedules.yaml`; every mistake names the entry and the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.errors import ConfigError
+
+_DAY_NAMES = (
+    ("monday", "mon", "måndag", "mån"),
+    ("tuesday", "tue", "tisdag", "tis"),
+    ("wednesday", "wed", "onsdag", "ons"),
+    ("thursday", "thu", "torsdag", "tor"),
+    ("friday", "fri", "fredag", "fre"),
+    ("saturday", "sat", "lördag", "lör"),
+    ("sunday", "sun", "söndag", "sön"),
+)
+_WEEKDAYS = {name: day for day, names in enumerate(_DAY_NAMES) for name in names}
+_MESSAGES = {  # pydantic error type → Swedish message (ctx values are filled in)
+    "missing": "saknas",
+    "extra_forbidden": "okänt fält",
+    "literal_error": "ska vara {expected}",
+    "less_than_equal": "ska vara högst {le}",
+    "greater_than_equal": "ska vara minst {ge}",
+    "int_parsing": "ska vara ett heltal",
+    "int_type": "ska vara ett heltal",
+    "string_type": "ska vara text",
+    "string_too_short": "får inte vara tomt",
+    "string_pattern_mismatch": "får bara innehålla bokstäver, siffror, - _ och .",
+    "date_from_datetime_parsing": "ogiltigt datum; skriv ÅÅÅÅ-MM-DD",
+    "date_parsing": "ogiltigt datum; skriv ÅÅÅÅ-MM-DD",
+    "date_type": "ogiltigt datum; skriv ÅÅÅÅ-MM-DD",
+}
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so pydantic reports a bad date by its field."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class Schedule(BaseModel):
+    """One entry of schedules.yaml: what to post, where and when."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, pattern=r"^[\w.-]+$")
+    kind: Literal["hp", "apt"]
+    channel: str = Field(min_length=1)
+    weekday: int  # 0 = Monday … 6 = Sunday, as datetime.date.weekday()
+    time: dt.time
+    every_weeks: int = Field(1, ge=1, le=52)
+    week_of_month: int | None = None  # 1–4, or -1 for the last one ("last" in YAML)
+    timezone: str = "Europe/Stockholm"
+    start_date: dt.date
+    holiday_policy: Literal["skip", "next_workday"] = "skip"
+    start_step: int | None = Field(None, ge=1, le=7)
+
+    @field_validator("weekday", mode="before")
+    @classmethod
+    def _weekday(cls, value: Any) -> int:
+        """Accept Swedish or English day names (or 1–7 with Monday = 1)."""
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 7:
+            return value - 1
+        if isinstance(value, str) and value.strip().lower() in _WEEKDAYS:
+            return _WEEKDAYS[value.strip().lower()]
+        raise ValueError(f"okänd veckodag {value!r}; skriv t.ex. 'fredag' eller 'friday'")
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _time(cls, value: Any) -> Any:
+        """Accept "HH:MM"; YAML 1.1 reads an unquoted 10:30 as the integer 630 (base 60)."""
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            return dt.time(*divmod(value, 60))
+        if isinstance(value, str):
+            try:
+                return dt.time.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise ValueError(f'ogiltig tid {value!r}; skriv t.ex. "09:00"')
+
+    @field_validator("week_of_month", mode="before")
+    @classmethod
+    def _week_of_month(cls, value: Any) -> Any:
+        """Accept 1–4, or "last"/"sista" for the last such weekday of the month."""
+        if isinstance(value, str) and value.strip().lower() in {"last", "sista"}:
+            return -1
+        if value is None or (isinstance(value, int) and value in {1, 2, 3, 4, -1}):
+            return value
+        raise ValueError(f"ska vara 1, 2, 3, 4 eller 'last' (sista), inte {value!r}")
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        """Require an IANA zone name that zoneinfo knows."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"okänd tidszon {value!r}; skriv t.ex. 'Europe/Stockholm'") from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Schedule:
+        """Reject combinations that cannot mean anything."""
+        if self.week_of_month is not None and self.every_weeks != 1:
+            raise ValueError("välj antingen 'every_weeks' eller 'week_of_month', inte båda")
+        if self.kind == "hp" and self.start_step is not None:
+            raise ValueError("'start_step' gäller bara kind: apt")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Return the schedule's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def first_step(self) -> int:
+        """Return the Respekttrappan step an APT channel starts from."""
+        return self.start_step or 1
+
+
+def load_schedules(path: Path, missing_ok: bool = False) -> list[Schedule]:
+    """Read and validate the schedules file; raise ConfigError naming entry, field and line."""
+    if not path.exists():
+        if missing_ok:
+            return []
+        raise ConfigError(f"{path}: filen finns inte (se schedules.example.yaml)")
+    return parse_schedules(path.read_text(encoding="utf-8"), path.name)
+
+
+def parse_schedules(text: str, filename: str = "schedules.yaml") -> list[Schedule]:
+    """Validate the YAML `text`; raise ConfigError naming entry, field and line."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{filename}:{mark.line + 1}" if mark else filename
+        raise ConfigError(f"{where}: ogiltig YAML: {getattr(exc, 'problem', exc)}") from None
+    if data is None:
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get("schedules", []), list):
+        raise ConfigError(f"{filename}: ska ha nyckeln 'schedules:' med en lista av scheman")
+    extra = sorted(set(data) - {"schedules"})
+    if extra:
+        raise ConfigError(f"{filename}: okänd nyckel {extra[0]!r} (bara 'schedules:')")
+    entries = data.get("schedules") or []
+    schedules = [_validate(entry, i, filename, root) for i, entry in enumerate(entries)]
+    seen: set[str] = set()
+    for schedule in schedules:
+        if schedule.name in seen:
+            raise ConfigError(f"{filename}: schema {schedule.name!r}: namnet används två gånger")
+        seen.add(schedule.name)
+    return schedules
+
+
+def _validate(entry: Any, index: int, filename: str, root: Any) -> Schedule:
+    """Validate one entry; translate pydantic's error into one Swedish line."""
+    label = f"schema nr {index + 1}"
+    if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+        label = f"schema {entry['name']!r}"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{filename}: {label}: ska vara en mappning (name:, kind:, ...)")
+    try:
+        return Schedule.model_validate(entry)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"])
+        line = _line_of(root, index, field.split(".")[0] if field else None)
+        at = f" (rad {line})" if line else ""
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] in _MESSAGES:
+            message = _MESSAGES[error["type"]].format(**error.get("ctx", {}))
+        what = f", fält {field!r}" if field else ""
+        raise ConfigError(f"{filename}: {label}{what}{at}: {message}") from None
+
+
+def _line_of(root: Any, index: int, field: str | None) -> int | None:
+    """Return the 1-based line of entry `index` (or of its `field`) in the composed YAML."""
+    try:
+        seq = next(v for k, v in root.value if k.value == "schedules")
+        node = seq.value[index]
+        for key, value in node.value:
+            if key.value == field:
+                return int(value.start_mark.line) + 1
+        return int(node.start_mark.line) + 1
+    except (AttributeError, IndexError, StopIteration, TypeError):
+        return None

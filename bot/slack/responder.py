@@ -1,0 +1,99 @@
+"""One question, one answer, never silence: the work a Slack listener hands off.
+
+`Responder` asks the answerer with a time limit, records the answer (so its buttons can
+refer to it), puts it where the question was asked, and turns any failure into a short
+message in the same place; the full error goes only to the log.
+"""
+
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.answers import Answer, Answerer, Turn
+from bot.errors import IndexMissing
+from bot.slack.feedback import AnswerLog
+from bot.slack.rendering import notice_message, render_answer
+from bot.slack.streaming import Place, deliver, done_working, post_notice, show_working
+from bot.slack.texts import text as ui
+from bot.text import detect_language
+
+logger = logging.getLogger(__name__)
+Respond = Callable[..., Any]  # Bolt's `respond`: posts to the slash command's response_url
+
+
+def failure_text(error: BaseException, language: str) -> str:
+    """Return the short user-facing message for `error`.
+
+    >>> failure_text(TimeoutError(), "sv").startswith(":warning: Det tog för lång tid")
+    True
+    """
+    if isinstance(error, IndexMissing):
+        return ui("index_missing", language)
+    if isinstance(error, TimeoutError):
+        return ui("timeout", language)
+    return ui("error", language)
+
+
+class Responder:
+    """Answers questions for the Slack listeners."""
+
+    def __init__(self, answerer: Answerer, log: AnswerLog, timeout_seconds: float,
+                 workers: int = 8) -> None:
+        self._answerer = answerer
+        self.log = log
+        self._timeout = timeout_seconds
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="answer")
+
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        """Ask the answerer; raise TimeoutError after the configured number of seconds."""
+        future = self._pool.submit(self._answerer.ask, question, tuple(history))
+        return future.result(timeout=self._timeout)
+
+    def answer_in(self, client: WebClient, place: Place, question: str,
+                  history: Callable[[], list[Turn]] = list) -> None:
+        """Answer in a channel thread or DM: sign of work, answer, then the sign goes away.
+
+        Args:
+            history: loads the earlier turns; called after the sign of work is shown.
+        """
+        how = show_working(client, place, detect_language(question))
+        try:
+            answer = self.ask(question, history())
+            answer_id = self.log.record(answer, channel=place.channel,
+                                        thread_ts=place.thread_ts, user_id=place.user_id)
+            deliver(client, place, answer, answer_id)
+        except Exception as error:
+            logger.exception("could not answer %r in %s", question[:200], place.channel)
+            self._say_failure(lambda text: post_notice(client, place, text), question, error)
+        finally:
+            done_working(client, place, how)
+
+    def answer_ephemeral(self, respond: Respond, question: str, *, channel: str,
+                         user_id: str) -> None:
+        """Answer a `/hp` question so only the asker sees it, with a share button."""
+        try:
+            answer = self.ask(question)
+            answer_id = self.log.record(answer, channel=channel, thread_ts=None,
+                                        user_id=user_id)
+            respond(response_type="ephemeral", replace_original=False,
+                    **render_answer(answer, answer_id, share=True))
+        except Exception as error:
+            logger.exception("could not answer /hp %r in %s", question[:200], channel)
+            self._say_failure(
+                lambda text: respond(response_type="ephemeral", **notice_message(text)),
+                question, error,
+            )
+
+    @staticmethod
+    def _say_failure(say: Callable[[str], object], question: str, error: BaseException) -> None:
+        try:
+            say(failure_text(error, detect_language(question)))
+        except Exception:  # Slack itself is failing; the log is all that is left
+            logger.exception("could not report the failure to Slack either")
+
+    def close(self) -> None:
+        """Stop accepting questions (running ones finish in the background)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,18 @@
+"""Shared fixtures: a clean environment for every test, so no developer's .env leaks in."""
+
+import os
+
+import pytest
+
+_PREFIXES = ("SLACK_", "CHROMA_", "KNOWLEDGE_", "EMBEDDING_", "DATABASE_", "ADMIN_", "SCHEDULES_")
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
+    """Remove the bot's variables from the environment and keep HF offline."""
+    for key in list(os.environ):
+        if key.startswith(_PREFIXES):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    yield
