@@ -4,7 +4,9 @@ It needs no LLM: it ranks the sentences (and whole lists) of the top passages by
 similarity to the question and quotes the best few, each cited `[n]` → `sources[n-1]`.
 """
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,15 +14,28 @@ import numpy as np
 
 from bot.answers import Answer, Source, Turn
 from bot.retrieval import HybridRetriever
-from bot.text import detect_language, words
+from bot.text import detect_language, terms, words
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"”'(]?[A-ZÅÄÖ0-9])")
 _ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+_ASKS_WHEN = re.compile(r"^\s*(när|vilket år|vilken dag|hur länge|sedan när|when)\b", re.I)
+_TIME = re.compile(
+    r"\b(1[89]\d\d|20\d\d|januari|februari|mars|april|maj|juni|juli|augusti|september|oktober"
+    r"|november|december|våren|sommaren|hösten|vintern|varje (vecka|månad|år))\b",
+    re.I,
+)
+_ASKS_WHICH = re.compile(r"^\s*(vilka|vad (finns|ingår|ska|står)|which|what are)\b", re.I)
 _FOLLOW_UP = re.compile(r"^(och|men|samt|också|även|and|but|what about|how about)\b", re.I)
 MAX_QUOTES = 4
+RERANK = True
+PRIOR = 1.0
+QUOTED_SOURCES = 5  # units are drawn from this many top passages
 SOURCE_MARGIN = 0.05
 LEXICAL_WEIGHT = 0.1
-MARGIN = 0.05  # runners-up within this score of the best unit are quoted too
+DIVERSITY = 0.1  # MMR weight against repeating what is already quoted
+LIST_BONUS = 0.03  # "Vilka ...?" prefers list items (the whole list is quoted)
+TIME_BONUS = 0.03  # "När ...?" prefers sentences that name a date, year or season
+MARGIN = 0.07  # runners-up within this score of the best unit are quoted too
 MAX_QUOTE_CHARS = 1200
 
 TEXTS = {
@@ -82,6 +97,23 @@ def split_units(text: str) -> list[tuple[int, str, str]]:
     return units
 
 
+def local_coverage(query: str, texts: Sequence[str]) -> list[float]:
+    """IDF-weighted share of the query's terms in each text, IDF taken over `texts` only.
+
+    Words shared by every candidate (the document's own name, say) do not tell the
+    candidates apart; the word only one sentence contains ("demokratidag") does.
+
+    >>> [round(x, 2) for x in local_coverage("mål för demokratidag", ["mål och demokratidag", "mål"])]
+    [1.0, 0.41]
+    """
+    wanted = set(terms(query))
+    sets = [set(terms(t)) for t in texts]
+    df = Counter(t for s in sets for t in s & wanted)
+    idf = {t: math.log(1 + len(texts) / (df.get(t, 0) + 0.5)) for t in wanted}
+    total = sum(idf.values()) or 1.0
+    return [sum(idf[t] for t in wanted & s) / total for s in sets]
+
+
 def retrieval_query(question: str, history: Sequence[Turn]) -> str:
     """Add the previous question to a short follow-up ("och hur ofta då?")."""
     if history and (len(words(question)) <= 6 or _FOLLOW_UP.match(question.strip())):
@@ -117,43 +149,58 @@ class ExtractiveAnswerer:
             return Answer(question, texts["refusal"], True, language, notice=notice, meta=meta)
         # The floor decides *whether* the documents answer; once they do, passages a
         # little below it may still hold the detail, so they are quoted and cited too.
-        sources = tuple(h.source for h in hits if h.relevance >= self.retriever.floor - SOURCE_MARGIN)
+        kept = [h for h in hits if h.relevance >= self.retriever.floor - SOURCE_MARGIN]
+        if RERANK:
+            kept.sort(key=lambda h: -h.relevance)
+        sources = tuple(h.source for h in kept)
         quotes = self._select(query, sources)
         body = "\n\n".join(_quotes(quotes))
         return Answer(question, f"{texts['intro']}\n\n{body}", False, language, sources, notice, meta)
 
     def _select(self, query: str, sources: Sequence[Source]) -> list[Unit]:
-        """Quote the best-matching unit with what follows it, plus close runners-up."""
-        units = self._units(sources[:3])
+        """Pick the units that best answer `query`, diverse rather than repetitive (MMR)."""
+        units = self._units(sources[:QUOTED_SOURCES])
         if not units:
             return []
         q_vec = np.asarray(self.retriever.index.embeddings.embed_query(query))
         contexts = [f"{sources[u.ref - 1].section}: {u.lead} {u.text}" for u in units]
+        vectors = self._vectors(contexts)
+        wants_time = bool(_ASKS_WHEN.search(query))
+        wants_list = bool(_ASKS_WHICH.search(query))
+        lexical = local_coverage(query, contexts)
         scores = [
-            # dense similarity, rare query words found, and a nudge to the top source
             float(vec @ q_vec)
-            + LEXICAL_WEIGHT * self.retriever.term_coverage(query, ctx)
-            + (0.01 if unit.ref == 1 else 0.0)
-            for unit, ctx, vec in zip(units, contexts, self._vectors(contexts), strict=True)
+            + LEXICAL_WEIGHT * lex
+            + PRIOR * (sources[unit.ref - 1].score - sources[0].score)
+            + (TIME_BONUS if wants_time and _TIME.search(unit.text) else 0.0)
+            + (LIST_BONUS if wants_list and unit.is_item else 0.0)
+            for unit, lex, vec in zip(units, lexical, vectors, strict=True)
         ]
-        ranked = sorted(range(len(units)), key=lambda i: -scores[i])
-        chosen = [units[ranked[0]]]
-        # The sentence after the best one usually carries its detail ("..., till exempel ...").
-        follower = ranked[0] + 1
-        if follower < len(units) and units[follower].ref == chosen[0].ref:
-            chosen.append(units[follower])
-        for i in ranked[1:]:
-            if len(chosen) >= MAX_QUOTES or scores[i] < scores[ranked[0]] - MARGIN:
+        best = max(range(len(units)), key=lambda i: scores[i])
+        chosen = [best]
+        # The sentence after the best one often carries its detail ("..., till exempel ...").
+        follower = best + 1
+        if follower < len(units) and units[follower].ref == units[best].ref:
+            if scores[follower] >= scores[best] - 2 * MARGIN:
+                chosen.append(follower)
+        while len(chosen) < MAX_QUOTES:
+            # Maximal marginal relevance: close to the question, unlike what is already quoted.
+            def mmr(i: int) -> float:
+                return scores[i] - DIVERSITY * max(float(vectors[i] @ vectors[j]) for j in chosen)
+
+            rest = [i for i in range(len(units)) if i not in chosen and scores[i] >= scores[best] - MARGIN]
+            rest = [i for i in rest if _length([units[j] for j in chosen]) + len(units[i].text) <= MAX_QUOTE_CHARS]
+            if not rest:
                 break
-            if units[i] not in chosen and _length(chosen) + len(units[i].text) <= MAX_QUOTE_CHARS:
-                chosen.append(units[i])
+            chosen.append(max(rest, key=mmr))
+        picked = [units[i] for i in chosen]
         # A list answers as a whole ("Vilka mål ...?"): quote the rest of each chosen list.
-        for unit in [u for u in chosen if u.is_item]:
+        for unit in [u for u in picked if u.is_item]:
             for other in units:
                 same = (other.ref, other.block) == (unit.ref, unit.block)
-                if same and other not in chosen and _length(chosen) + len(other.text) <= MAX_QUOTE_CHARS:
-                    chosen.append(other)
-        return sorted(chosen, key=lambda u: (u.ref, u.order))
+                if same and other not in picked and _length(picked) + len(other.text) <= MAX_QUOTE_CHARS:
+                    picked.append(other)
+        return sorted(picked, key=lambda u: (u.ref, u.order))
 
     @staticmethod
     def _units(sources: Sequence[Source]) -> list[Unit]:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bot.errors import HPError, IndexMissing
+from bot.errors import HPError
 from bot.settings import Settings
 
 out = Console()
@@ -17,7 +18,7 @@ err = Console(stderr=True)
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one clear line on stderr and return the Exit to raise."""
-    err.print(f"[bold red]Fel:[/] {message}", highlight=False)
+    err.print(f"[bold red]Fel:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -49,7 +50,8 @@ def index(
     except HPError as exc:
         raise fail(str(exc)) from exc
     for error in report.errors:
-        err.print(f"[yellow]Hoppade över[/] {error}", highlight=False)
+        # escape: a file named "möte [utkast].md" must not lose "[utkast]" to rich markup
+        err.print(f"[yellow]Hoppade över[/] {escape(str(error))}", highlight=False, soft_wrap=True)
     out.print(
         f"{report.documents} dokument: {report.added} nya avsnitt inbäddade, "
         f"{report.deleted} borttagna, {report.unchanged} oförändrade."
@@ -67,11 +69,10 @@ def ask(
 
     Example: bot ask "Vad är en HP-punkt?"
     """
-    answerer = _answerer(ctx.obj)
     try:
-        answer = answerer.ask(question)
-    except IndexMissing as exc:
-        raise fail(f"{exc}") from exc
+        answer = _answerer(ctx.obj).ask(question)
+    except HPError as exc:  # IndexMissing, or an embedding model that cannot load
+        raise fail(str(exc)) from exc
     if as_json:
         out.print_json(json.dumps(answer.to_json(), ensure_ascii=False))
         return
@@ -85,7 +86,10 @@ def chat(ctx: typer.Context) -> None:
     from bot.answers import Turn
     from bot.terminal import print_answer
 
-    answerer = _answerer(ctx.obj)
+    try:
+        answerer = _answerer(ctx.obj)
+    except HPError as exc:
+        raise fail(str(exc)) from exc
     history: list[Turn] = []
     out.print("HP-assistenten. Ställ en fråga (tom rad avslutar).")
     while True:
@@ -97,7 +101,7 @@ def chat(ctx: typer.Context) -> None:
             break
         try:
             answer = answerer.ask(question, history)
-        except IndexMissing as exc:
+        except HPError as exc:
             raise fail(str(exc)) from exc
         print_answer(out, answer)
         history.append(Turn(question, answer.text))

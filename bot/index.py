@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
@@ -79,7 +80,10 @@ class KnowledgeIndex:
 
     def version(self) -> str:
         """A token that changes whenever the indexed content changes."""
-        meta = self.client.get_collection(self.name).metadata or {}
+        try:
+            meta = self.client.get_collection(self.name).metadata or {}
+        except (NotFoundError, ValueError) as exc:  # never indexed: not a Chroma traceback
+            raise IndexMissing() from exc
         return str(meta.get("index_version", ""))
 
     def stored_model(self) -> str | None:
@@ -91,6 +95,7 @@ class KnowledgeIndex:
         """Bring the collection in line with `folder`, embedding only what changed."""
         if self.exists() and self.stored_model() not in (None, self.model):
             log.warning("embedding model changed (%s → %s): rebuilding", self.stored_model(), self.model)
+            self.embeddings.embed_query("probe")  # a model that cannot load must not cost the index
             self.drop()
         store = self.store(create=True)
         collection = store._collection  # langchain-chroma exposes no public metadata/update API

@@ -100,7 +100,7 @@ def load_file(path: Path, digest: str | None = None) -> KnowledgeDoc:
 
 def _load_text(path: Path) -> tuple[dict[str, object], str]:
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_text(encoding="utf-8-sig")  # -sig: Notepad's BOM would hide front matter
     except UnicodeDecodeError as exc:
         raise KnowledgeFileError(str(path), f"är inte UTF-8-text (byte {exc.start})") from exc
     return split_front_matter(raw, str(path))

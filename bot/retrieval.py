@@ -27,17 +27,32 @@ class Hit:
     relevance: float
 
 
-def fuse(dense: dict[int, float], lexical: dict[int, float], weight: float = 0.5) -> dict[int, float]:
-    """Reciprocal-rank fusion of two rankings (position → score), weighted towards `dense`.
+def fuse(
+    dense: dict[int, float], lexical: dict[int, float], weight: float = 0.5, method: str = "rrf"
+) -> dict[int, float]:
+    """Fuse two rankings (position → score), weighted towards `dense`.
+
+    `method="rrf"`: reciprocal-rank fusion (k=60). `method="minmax"`: a convex mix of the
+    scores, each side min-max normalised over its candidates (absent from a side: 0).
 
     >>> fuse({1: 0.9, 2: 0.8}, {2: 5.0})[2] > fuse({1: 0.9, 2: 0.8}, {2: 5.0})[1]
     True
+    >>> fuse({1: 0.9, 2: 0.8}, {2: 5.0, 3: 1.0}, method="minmax")
+    {1: 0.5, 2: 0.5, 3: 0.0}
     """
+    if method == "minmax":
+        d, lx = _minmax(dense), _minmax(lexical)
+        return {p: weight * d.get(p, 0.0) + (1.0 - weight) * lx.get(p, 0.0) for p in d | lx}
     fused: dict[int, float] = {}
     for scores, w in ((dense, weight), (lexical, 1.0 - weight)):
         for rank, pos in enumerate(sorted(scores, key=lambda p: -scores[p])):
             fused[pos] = fused.get(pos, 0.0) + w / (60 + rank)
     return fused
+
+
+def _minmax(scores: dict[int, float]) -> dict[int, float]:
+    lo, hi = min(scores.values(), default=0.0), max(scores.values(), default=0.0)
+    return {p: (s - lo) / (hi - lo) if hi > lo else 1.0 for p, s in scores.items()}
 
 
 def relevance(dense: float, coverage: float, language: str = "sv") -> float:
@@ -55,10 +70,14 @@ def relevance(dense: float, coverage: float, language: str = "sv") -> float:
 class HybridRetriever:
     """Search the knowledge index; the BM25 side is rebuilt when the index changes."""
 
-    def __init__(self, index: KnowledgeIndex, floor: float | None = None, weight: float = 0.5) -> None:
+    def __init__(
+        self, index: KnowledgeIndex, floor: float | None = None, weight: float = 0.5,
+        fusion: str = "rrf",
+    ) -> None:
         self.index = index
         self.floor = DEFAULT_FLOOR if floor is None else floor
         self.weight = weight
+        self.fusion = fusion  # see `fuse`
         self._lock = threading.Lock()
         self._version: str | None = None
         self._sources: list[Source] = []
@@ -92,7 +111,7 @@ class HybridRetriever:
         dense_docs = store.similarity_search_by_vector_with_relevance_scores(vector, k=CANDIDATES)
         dense = {self._pos[d.id]: 1.0 - float(dist) for d, dist in dense_docs if d.id in self._pos}
         lexical = dict(self._lexical.search(query, CANDIDATES))
-        fused = fuse(dense, lexical, self.weight)
+        fused = fuse(dense, lexical, self.weight, self.fusion)
         ranked = sorted(fused, key=lambda p: -fused[p])[:k]
         language = detect_language(query)
         floor_dense = min(dense.values(), default=0.0)

@@ -3,6 +3,7 @@
 import json
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -13,7 +14,7 @@ bench_app = typer.Typer(help="Mät hämtningskvalitet och hastighet.", no_args_i
 @bench_app.command("swefaq")
 def swefaq(
     ctx: typer.Context,
-    data: Path = typer.Option(..., "--data", exists=True, dir_okay=False),
+    data: Annotated[Path, typer.Option("--data", exists=True, dir_okay=False)],
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Retrieval on SweFAQ: our hybrid retriever vs BM25 alone and dense alone, same run."""

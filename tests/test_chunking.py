@@ -1,0 +1,132 @@
+"""Chunking: heading paths, whole lists with their lead-in, size limits and stable ids."""
+
+from bot.chunking import chunk_document
+from bot.knowledge import KnowledgeDoc
+
+HANDBOOK = """\
+# Personalhandbok
+
+## Arbetstid
+
+Kontoret är öppet vardagar mellan åtta och fem.
+
+### Flextid
+
+Flextiden gäller mellan sju och nio på morgonen.
+
+Reglerna för flex är:
+- du registrerar tiden själv
+- plus och minus får vara högst tio timmar
+- saldot stäms av varje månad
+
+## Resor
+
+Så här bokar du en resa:
+
+1. Fyll i reseräkningen.
+2. Låt chefen godkänna den.
+3. Boka via resebyrån.
+
+## Källor
+
+- https://example.se/handbok
+"""
+
+
+def doc(text: str, doc_id: str = "handbok", title: str = "Personalhandbok") -> KnowledgeDoc:
+    """A knowledge document as the loaders produce it."""
+    return KnowledgeDoc(doc_id, title, text, fingerprint="test")
+
+
+def by_section(text: str, max_chars: int = 900) -> dict[str, list[str]]:
+    """Chunk texts grouped by their section path."""
+    out: dict[str, list[str]] = {}
+    for chunk in chunk_document(doc(text), max_chars):
+        out.setdefault(chunk.section, []).append(chunk.text)
+    return out
+
+
+def test_headings_give_the_section_path_without_the_title() -> None:
+    chunks = chunk_document(doc(HANDBOOK))
+
+    assert [c.section for c in chunks] == ["Arbetstid", "Arbetstid > Flextid", "Resor"]
+    assert all((c.doc_id, c.title) == ("handbok", "Personalhandbok") for c in chunks)
+
+
+def test_a_reference_list_is_not_a_passage() -> None:
+    assert not any("example.se" in c.text for c in chunk_document(doc(HANDBOOK)))
+
+
+def test_a_bulleted_list_stays_whole_with_its_lead_in() -> None:
+    [flex] = by_section(HANDBOOK)["Arbetstid > Flextid"]
+
+    assert "Reglerna för flex är:\n- du registrerar tiden själv\n" in flex
+    assert flex.endswith("- saldot stäms av varje månad")
+
+
+def test_a_numbered_list_stays_whole_even_when_its_items_are_spread_out() -> None:
+    # Blank lines between the items, and a chunk size that forces the list to its own chunk.
+    text = (
+        "## Resor\n\nBokningen tar tid.\n\n"
+        "Så här bokar du en resa:\n\n1. Fyll i.\n\n2. Godkänn.\n\n3. Boka.\n"
+    )
+
+    chunks = by_section(text, max_chars=60)["Resor"]
+
+    assert "Så här bokar du en resa:\n1. Fyll i.\n2. Godkänn.\n3. Boka." in chunks
+
+
+def test_hard_wrapped_lines_are_joined_into_one_paragraph() -> None:
+    text = "Detta är en mening som\nbröts av skannern mitt i\nrader.\n"
+
+    [[passage]] = by_section(text).values()
+
+    assert passage == "Detta är en mening som bröts av skannern mitt i rader."
+
+
+def test_a_long_paragraph_is_split_under_max_chars_at_sentence_ends() -> None:
+    sentences = [f"Mening nummer {i} handlar om något annat än de andra." for i in range(40)]
+    text = "## Lång\n\n" + " ".join(sentences) + "\n"
+
+    chunks = by_section(text, max_chars=300)["Lång"]
+
+    assert len(chunks) > 5
+    assert all(len(c) <= 300 for c in chunks)
+    assert all(c.endswith(".") for c in chunks)  # no sentence cut in half
+    assert " ".join(chunks) == " ".join(sentences)  # nothing lost, nothing repeated
+
+
+def test_chunk_ids_are_stable_and_follow_the_text() -> None:
+    first = [c.id for c in chunk_document(doc(HANDBOOK))]
+    again = [c.id for c in chunk_document(doc(HANDBOOK))]
+    edited = [c.id for c in chunk_document(doc(HANDBOOK.replace("tio timmar", "tolv timmar")))]
+
+    assert first == again
+    assert len(set(first)) == len(first)
+    # Only the Flextid chunk changed: the other sections keep their ids.
+    assert edited[0] == first[0] and edited[2] == first[2]
+    assert edited[1] != first[1]
+
+
+def test_the_same_text_in_another_document_gets_another_id() -> None:
+    mine = chunk_document(doc(HANDBOOK))
+    theirs = chunk_document(doc(HANDBOOK, doc_id="kopia"))
+
+    assert not {c.id for c in mine} & {c.id for c in theirs}
+
+
+def test_a_repeated_passage_in_one_document_gets_two_ids() -> None:
+    text = "## A\n\nSamma stycke.\n\n## B\n\nAnnat.\n\n## A\n\nSamma stycke.\n"
+
+    chunks = chunk_document(doc(text))
+
+    assert [c.section for c in chunks] == ["A", "B", "A"]
+    assert len({c.id for c in chunks}) == 3
+
+
+def test_plain_text_headings_are_recognised() -> None:
+    # OCR'd .txt documents have no Markdown: a short line before real text is a heading.
+    body = "Förbundet ska arbeta för en arbetsmarknad fri från diskriminering, " * 3
+    text = f"Sammanfattning\n\n{body.strip()}\n"
+
+    assert list(by_section(text)) == ["Sammanfattning"]
