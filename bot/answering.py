@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answers import Answer, Source, Turn
-from bot.retrieval import HybridRetriever
+from bot.retrieval import Hit, HybridRetriever
 from bot.text import detect_language, terms, words
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"”'(]?[A-ZÅÄÖ0-9])")
@@ -27,7 +27,6 @@ _TIME = re.compile(
 _ASKS_WHICH = re.compile(r"^\s*(vilka|vad (finns|ingår|ska|står)|which|what are)\b", re.I)
 _FOLLOW_UP = re.compile(r"^(och|men|samt|också|även|and|but|what about|how about)\b", re.I)
 MAX_QUOTES = 4
-RERANK = True
 PRIOR = 1.0
 QUOTED_SOURCES = 5  # units are drawn from this many top passages
 SOURCE_MARGIN = 0.05
@@ -141,8 +140,7 @@ class ExtractiveAnswerer:
         if len(question) > self.max_chars:
             notice = texts["long"].format(n=len(question), max=self.max_chars)
             question = question[: self.max_chars].rsplit(" ", 1)[0]
-        query = retrieval_query(question, history)
-        hits = self.retriever.hits(query, self.top_k)
+        query, hits = self._retrieve(question, history)
         best = max((h.relevance for h in hits), default=0.0)
         meta: dict[str, object] = {"relevance": round(best, 4), "query": query}
         if best < self.retriever.floor:
@@ -150,12 +148,26 @@ class ExtractiveAnswerer:
         # The floor decides *whether* the documents answer; once they do, passages a
         # little below it may still hold the detail, so they are quoted and cited too.
         kept = [h for h in hits if h.relevance >= self.retriever.floor - SOURCE_MARGIN]
-        if RERANK:
-            kept.sort(key=lambda h: -h.relevance)
+        kept.sort(key=lambda h: -h.relevance)  # re-rank the fused candidates by relevance
         sources = tuple(h.source for h in kept)
         quotes = self._select(query, sources)
         body = "\n\n".join(_quotes(quotes))
         return Answer(question, f"{texts['intro']}\n\n{body}", False, language, sources, notice, meta)
+
+    def _retrieve(self, question: str, history: Sequence[Turn]) -> tuple[str, list[Hit]]:
+        """Retrieve for the question alone, or with the previous turn when it is a follow-up.
+
+        "och hur ofta då?" needs the earlier question; "Vad är Lex Heller?" asked later in
+        the same thread does not, so a question that is answerable alone stays alone.
+        """
+        alone = self.retriever.hits(question, self.top_k)
+        if not history:
+            return question, alone
+        combined = retrieval_query(question, history)
+        answerable = max((h.relevance for h in alone), default=0.0) >= self.retriever.floor
+        if combined == question or (answerable and not _FOLLOW_UP.match(question)):
+            return question, alone
+        return combined, self.retriever.hits(combined, self.top_k)
 
     def _select(self, query: str, sources: Sequence[Source]) -> list[Unit]:
         """Pick the units that best answer `query`, diverse rather than repetitive (MMR)."""
@@ -188,7 +200,15 @@ class ExtractiveAnswerer:
             def mmr(i: int) -> float:
                 return scores[i] - DIVERSITY * max(float(vectors[i] @ vectors[j]) for j in chosen)
 
-            rest = [i for i in range(len(units)) if i not in chosen and scores[i] >= scores[best] - MARGIN]
+            # items of a list already chosen come anyway (the list is quoted whole)
+            lists = {(units[j].ref, units[j].block) for j in chosen if units[j].is_item}
+            rest = [
+                i
+                for i in range(len(units))
+                if i not in chosen
+                and scores[i] >= scores[best] - MARGIN
+                and not (units[i].is_item and (units[i].ref, units[i].block) in lists)
+            ]
             rest = [i for i in rest if _length([units[j] for j in chosen]) + len(units[i].text) <= MAX_QUOTE_CHARS]
             if not rest:
                 break
@@ -209,7 +229,8 @@ class ExtractiveAnswerer:
         units = []
         for ref, source in enumerate(sources, start=1):
             for order, (block, lead, text) in enumerate(split_units(source.text)):
-                fragment = len(text.split()) < 4 and not _ITEM.match(text)
+                # headings-like fragments, and a lead-in whose list is in another passage
+                fragment = (len(text.split()) < 4 and not _ITEM.match(text)) or text.endswith(":")
                 if text in seen or fragment:
                     continue
                 seen.add(text)

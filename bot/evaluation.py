@@ -66,7 +66,9 @@ def score(item: Question, answer: Answer) -> dict[str, Any]:
         "refusal_correct": answer.refused == (not answerable),
         "recall_at_3": answerable and any(i in item["expected_sources"] for i in ids[:3]),
         "reciprocal_rank": reciprocal_rank(ids, item["expected_sources"]) if answerable else None,
-        "must_include": answerable and includes_all(answer.text, item["must_include"]),
+        "must_include": answerable
+        and not answer.refused
+        and includes_all(answer.text, item["must_include"]),
         "sources": ids,
         "relevance": answer.meta.get("relevance"),
     }

@@ -60,7 +60,14 @@ def load_knowledge(
     """
     docs: list[KnowledgeDoc] = []
     errors: list[KnowledgeFileError] = []
+    seen: dict[str, Path] = {}
     for path in knowledge_files(folder):
+        if path.stem in seen:  # the stem is the document id: two files cannot share it
+            errors.append(
+                KnowledgeFileError(str(path), f"samma namn som {seen[path.stem].name}; byt namn på en av dem")
+            )
+            continue
+        seen[path.stem] = path
         digest = fingerprint(path)
         if skip(path, digest):
             continue

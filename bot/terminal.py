@@ -3,7 +3,7 @@
 from rich.console import Console
 from rich.markdown import Markdown
 
-from bot.answers import Answer
+from bot.answers import Answer, cited_numbers
 
 
 def print_answer(console: Console, answer: Answer) -> None:
@@ -11,9 +11,12 @@ def print_answer(console: Console, answer: Answer) -> None:
     if answer.notice:
         console.print(f"[yellow]{answer.notice}[/]", highlight=False)
     console.print(Markdown(answer.text))
-    if answer.sources:
+    cited = cited_numbers(answer.text)
+    if cited:
         console.print("\n[bold]Källor[/]")
     for n, source in enumerate(answer.sources, start=1):
+        if n not in cited:
+            continue
         section = f" – {source.section}" if source.section else ""
         link = f" ({source.url})" if source.url else ""
         console.print(f"[{n}] {source.title}{section}{link}", highlight=False, markup=False)

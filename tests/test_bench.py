@@ -116,6 +116,7 @@ def test_speed_bench_runs_end_to_end(tmp_path: Path) -> None:
     assert report["reindex_nochange_seconds"] > 0
     latency = report["latency_ms"]["200"]
     assert 0 < latency["p50"] <= latency["p95"]
+    assert 0 < report["query_embedding_ms"]["200"]["p50"] <= report["query_embedding_ms"]["200"]["p95"]
     assert report["bm25_build_seconds"]["200"] > 0 and report["chroma_write_seconds"]["200"] > 0
     assert report["cli_ask_ok"] and report["cli_ask_index"] == "temporary"
     assert report["cli_ask_peak_rss_mb"] > 50 and report["bench_peak_rss_mb"] > 50

@@ -187,11 +187,6 @@ def test_a_follow_up_uses_the_conversation(answerer: Answerer) -> None:
     assert alone.refused or ids(alone)[0] != "apt"  # the history, not luck, found APT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: retrieval_query prepends the previous question to every question of <= 6 "
-    "words, so a new self-contained question in a thread quotes the previous topic",
-)
 def test_a_new_short_question_in_a_thread_is_not_padded_with_the_previous_topic(
     answerer: Answerer,
 ) -> None:
