@@ -41,9 +41,9 @@ def test_doctests(module: object) -> None:
 
 
 def test_answer_then_numbered_sources_then_buttons() -> None:
-    blocks = answer_blocks(answer("Sju steg [1]."), "abc")
+    blocks = answer_blocks(answer("Sju steg [1]. Tre principer [2]."), "abc")
     assert [b["type"] for b in blocks] == ["section", "section", "actions"]
-    assert blocks[0]["text"]["text"] == "Sju steg [1]."
+    assert blocks[0]["text"]["text"] == "Sju steg [1]. Tre principer [2]."
     assert blocks[1]["text"]["text"] == (
         "*Källor*\n[1] <https://ex.org/rt|Respekttrappan> – Steg 1\n[2] Horisontella principer"
     )
@@ -51,6 +51,17 @@ def test_answer_then_numbered_sources_then_buttons() -> None:
     assert [(b["action_id"], b["value"]) for b in buttons] == [
         ("feedback_up", "abc"), ("feedback_down", "abc")]
     assert block_kit_problems(blocks) == []
+
+
+def test_only_cited_sources_are_listed_with_their_numbers() -> None:
+    blocks = answer_blocks(answer("Tre principer [2]."), "abc")
+    assert blocks[1]["text"]["text"] == "*Källor*\n[2] Horisontella principer"
+
+
+def test_quoted_lines_render_as_slack_quotes_not_escaped_text() -> None:
+    blocks = answer_blocks(answer("Så här står det:\n\n> Sju steg. [1]"), "abc")
+    assert "\n> Sju steg. [1]" in blocks[0]["text"]["text"]
+    assert "&gt;" not in blocks[0]["text"]["text"]
 
 
 def test_english_answer_gets_english_labels_and_notice() -> None:

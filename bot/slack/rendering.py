@@ -8,7 +8,7 @@ note; they are never rejected.
 import re
 from typing import Any
 
-from bot.answers import Answer, Source
+from bot.answers import Answer, Source, cited_numbers
 from bot.slack.texts import text as ui
 
 SECTION_LIMIT = 3000
@@ -19,6 +19,7 @@ FEEDBACK_UP, FEEDBACK_DOWN, SHARE = "feedback_up", "feedback_down", "share_answe
 Block = dict[str, Any]
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_QUOTE = re.compile(r"^&gt; ", re.M)
 
 
 def escape(value: str) -> str:
@@ -35,8 +36,11 @@ def to_mrkdwn(markdown: str) -> str:
 
     >>> to_mrkdwn("**Obs** [1] se [HP](https://x.se/a?b=1)")
     '*Obs* [1] se <https://x.se/a?b=1|HP>'
+    >>> to_mrkdwn("> citat [1]")
+    '> citat [1]'
     """
     out = _MD_BOLD.sub(r"*\1*", escape(markdown))
+    out = _QUOTE.sub("> ", out)  # a Markdown quote line is a Slack quote line too
     return _MD_LINK.sub(lambda m: f"<{m.group(2).replace('&amp;', '&')}|{m.group(1)}>", out)
 
 
@@ -91,8 +95,10 @@ def text_blocks(mrkdwn: str) -> list[Block]:
 def tail_blocks(answer: Answer, answer_id: str, *, share: bool = False) -> list[Block]:
     """Return the blocks after the answer text: sources, notice and the feedback buttons."""
     blocks: list[Block] = []
+    # Only the sources the text cites, keeping their numbers ([1], [3], ...).
+    cited = cited_numbers(answer.text) or set(range(1, len(answer.sources) + 1))
     if answer.sources:
-        lines = [source_line(n, s) for n, s in enumerate(answer.sources, start=1)]
+        lines = [source_line(n, s) for n, s in enumerate(answer.sources, start=1) if n in cited]
         heading = f"*{ui('sources', answer.language)}*"
         blocks += text_blocks("\n".join([heading, *lines]))
     if answer.notice:
