@@ -16,7 +16,7 @@ class Source:
 
     id: str  # document id (file stem)
     title: str
-    section: str  # heading path, " > "-joined; "" when the document has none
+    section: str  # heading path, " › "-joined; "" when the document has none
     score: float
     text: str
     url: str | None = None

@@ -62,7 +62,7 @@ def chunk_document(doc: KnowledgeDoc, max_chars: int = MAX_CHARS) -> list[Chunk]
     for path, text in _pack(parse_blocks(doc.text, doc.title), max_chars):
         if any(p.lower() in SKIPPED_SECTIONS for p in path):
             continue
-        section = " > ".join(path)
+        section = " › ".join(path)  # not ">", which Slack mrkdwn would show escaped
         digest = hashlib.sha256(f"{doc.id}\0{section}\0{text}".encode()).hexdigest()[:24]
         while digest in seen:  # the same passage twice in one document
             digest = hashlib.sha256(digest.encode()).hexdigest()[:24]

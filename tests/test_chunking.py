@@ -49,7 +49,7 @@ def by_section(text: str, max_chars: int = 900) -> dict[str, list[str]]:
 def test_headings_give_the_section_path_without_the_title() -> None:
     chunks = chunk_document(doc(HANDBOOK))
 
-    assert [c.section for c in chunks] == ["Arbetstid", "Arbetstid > Flextid", "Resor"]
+    assert [c.section for c in chunks] == ["Arbetstid", "Arbetstid › Flextid", "Resor"]
     assert all((c.doc_id, c.title) == ("handbok", "Personalhandbok") for c in chunks)
 
 
@@ -58,7 +58,7 @@ def test_a_reference_list_is_not_a_passage() -> None:
 
 
 def test_a_bulleted_list_stays_whole_with_its_lead_in() -> None:
-    [flex] = by_section(HANDBOOK)["Arbetstid > Flextid"]
+    [flex] = by_section(HANDBOOK)["Arbetstid › Flextid"]
 
     assert "Reglerna för flex är:\n- du registrerar tiden själv\n" in flex
     assert flex.endswith("- saldot stäms av varje månad")
