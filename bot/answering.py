@@ -32,9 +32,9 @@ QUOTED_SOURCES = 5  # units are drawn from this many top passages
 SOURCE_MARGIN = 0.05
 LEXICAL_WEIGHT = 0.1
 DIVERSITY = 0.1  # MMR weight against repeating what is already quoted
-LIST_BONUS = 0.03  # "Vilka ...?" prefers list items (the whole list is quoted)
+LIST_BONUS = 0.06  # "Vilka ...?" prefers list items (the whole list is quoted)
 TIME_BONUS = 0.03  # "När ...?" prefers sentences that name a date, year or season
-MARGIN = 0.07  # runners-up within this score of the best unit are quoted too
+MARGIN = 0.09  # runners-up within this score of the best unit are quoted too
 MAX_QUOTE_CHARS = 1200
 
 TEXTS = {
