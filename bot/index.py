@@ -35,6 +35,26 @@ class SyncReport:
     errors: list[KnowledgeFileError] = field(default_factory=list)
 
 
+PAGE = 5000
+
+
+def get_all(collection, include: list[str]) -> dict[str, list]:  # type: ignore[no-untyped-def, type-arg]
+    """Read a whole collection page by page.
+
+    chromadb 1.5 fails one unbounded `get` past 32,766 records ("too many SQL
+    variables"), so large knowledge bases are read in pages.
+    """
+    out: dict[str, list] = {"ids": [], **{key: [] for key in include}}  # type: ignore[type-arg]
+    offset = 0
+    while True:
+        page = collection.get(include=include, limit=PAGE, offset=offset)
+        for key in out:
+            out[key].extend(page[key] or [])
+        if len(page["ids"]) < PAGE:
+            return out
+        offset += PAGE
+
+
 def make_client(chroma_path: Path, host: str | None = None, port: int = 8000):  # type: ignore[no-untyped-def]
     """Return a Chroma client: HTTP when `host` is set, else embedded under `chroma_path`."""
     import chromadb
@@ -99,7 +119,7 @@ class KnowledgeIndex:
             self.drop()
         store = self.store(create=True)
         collection = store._collection  # langchain-chroma exposes no public metadata/update API
-        existing = collection.get(include=["metadatas"])
+        existing = get_all(collection, ["metadatas"])
         stored_fp: dict[str, str] = {}
         ids_by_doc: dict[str, set[str]] = {}
         for cid, meta in zip(existing["ids"], existing["metadatas"] or [], strict=False):
@@ -143,7 +163,7 @@ class KnowledgeIndex:
                 progress(min(start + BATCH, len(items)), len(items))
 
     def _stamp(self, collection) -> None:  # type: ignore[no-untyped-def]
-        ids = sorted(collection.get(include=[])["ids"])
+        ids = sorted(get_all(collection, [])["ids"])
         version = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
         meta = dict(collection.metadata or {})
         meta.pop("hnsw:space", None)

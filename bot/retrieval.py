@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.answers import Source
-from bot.index import KnowledgeIndex
+from bot.index import KnowledgeIndex, get_all
 from bot.lexical import LexicalIndex
 from bot.text import detect_language
 
@@ -14,6 +14,9 @@ from bot.text import detect_language
 # below this relevance means the documents do not answer the question.
 DEFAULT_FLOOR = 0.855
 CANDIDATES = 30
+# Min-max score fusion weighted 0.7 towards dense: chosen by 2-fold cross-validation on
+# SweFAQ dev (each half picks 0.7; held-out MRR@10 0.735 / 0.737), see README.
+DENSE_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,8 @@ class HybridRetriever:
     """Search the knowledge index; the BM25 side is rebuilt when the index changes."""
 
     def __init__(
-        self, index: KnowledgeIndex, floor: float | None = None, weight: float = 0.5,
-        fusion: str = "rrf",
+        self, index: KnowledgeIndex, floor: float | None = None, weight: float = DENSE_WEIGHT,
+        fusion: str = "minmax",
     ) -> None:
         self.index = index
         self.floor = DEFAULT_FLOOR if floor is None else floor
@@ -90,7 +93,7 @@ class HybridRetriever:
         with self._lock:
             if version == self._version:
                 return
-            got = self.index.store()._collection.get(include=["documents", "metadatas"])
+            got = get_all(self.index.store()._collection, ["documents", "metadatas"])
             self._sources = [
                 Source(
                     id=str(m["doc_id"]), title=str(m["title"]), section=str(m.get("section", "")),

@@ -1,12 +1,13 @@
 """`bot bench`: the pure metrics, and one tiny real run of each benchmark."""
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from bot.bench import speed, swefaq
-from bot.bench.speed_report import markdown as speed_markdown
 from bot.bench.speed_report import targets
 from bot.settings import Settings
 
@@ -94,7 +95,9 @@ def test_swefaq_bench_runs_end_to_end(tmp_path: Path) -> None:
         assert metrics["recall_at_1"] <= metrics["mrr_at_10"] <= 1.0
     assert report["recall_at_5"] >= 0.5  # a 20-answer corpus is easy
     assert report["seconds"] > 0
-    assert "| hybrid (ours) |" in swefaq.markdown(report)
+    printed = io.StringIO()
+    swefaq.print_report(Console(file=printed, width=120), report)
+    assert "| hybrid (ours) |" in printed.getvalue()
 
 
 def test_speed_bench_runs_end_to_end(tmp_path: Path) -> None:
@@ -121,5 +124,7 @@ def test_speed_bench_runs_end_to_end(tmp_path: Path) -> None:
     assert report["cli_ask_ok"] and report["cli_ask_index"] == "temporary"
     assert report["cli_ask_peak_rss_mb"] > 50 and report["bench_peak_rss_mb"] > 50
     assert report["targets"]["p95 <= 100 ms at 10000"] is None
-    assert "| query p50 / p95 at 200 chunks |" in speed_markdown(report)
+    printed = io.StringIO()
+    speed.print_report(Console(file=printed, width=120), report)
+    assert "| query p50 / p95 at 200 chunks |" in printed.getvalue()
     assert not (tmp_path / "no-index").exists()

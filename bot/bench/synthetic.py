@@ -20,17 +20,22 @@ _TOPICS = (
 _TEMPLATES = (
     "Vad innebär {}?", "Hur arbetar vi med {} på vår APT?", "Vem ansvarar för {} i förvaltningen?",
     "Varför är {} viktigt för oss?", "Finns det en checklista för {}?",
+    "Var hittar jag mer om {}?", "Hur ofta ska vi ta upp {}?", "Vad säger lagen om {}?",
 )
+_OPENERS = ("", "Hej! ", "En fråga: ", "Snabb fråga. ", "Vi undrar i gruppen: ")
 
 
 def questions(n: int) -> list[str]:
-    """`n` realistic staff questions (topics × phrasings, cycled).
+    """`n` different realistic staff questions (openers × phrasings × topics).
 
     >>> questions(2)
     ['Vad innebär HP-punkten?', 'Vad innebär Respekttrappan?']
+    >>> len(set(questions(500)))
+    500
     """
-    pool = [t.format(topic) for t in _TEMPLATES for topic in _TOPICS]
-    return [pool[i % len(pool)] for i in range(n)]
+    pool = [o + t.format(topic) for o in _OPENERS for t in _TEMPLATES for topic in _TOPICS]
+    return [pool[i % len(pool)] + (f" ({i // len(pool)})" if i >= len(pool) else "")
+            for i in range(n)]
 
 
 def vocabulary(size: int = 20000) -> list[str]:
