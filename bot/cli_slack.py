@@ -43,6 +43,7 @@ def serve(
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError
 
+    from bot.errors import ConfigError
     from bot.slack.serve import missing_settings, run
 
     settings: Settings = ctx.obj
@@ -54,6 +55,9 @@ def serve(
         raise typer.Exit(2)
     try:
         run(settings, http=http, host=host, port=port)
+    except ConfigError as error:  # e.g. a malformed schedules.yaml: name it, no traceback
+        typer.echo(f"Fel: {error}", err=True)
+        raise typer.Exit(2) from None
     except (BoltError, SlackApiError, OSError) as error:
         typer.echo(f"Fel: kunde inte starta Slack-boten / Error: could not start: {error}",
                    err=True)
