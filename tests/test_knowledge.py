@@ -269,7 +269,7 @@ def test_knowledge_holds_the_source_documents_verbatim_with_metadata() -> None:
 
 def test_respekttrappan_lists_its_seven_steps_in_order() -> None:
     doc = load_file(KNOWLEDGE / "respekttrappan.yaml")
-    sections = list(dict.fromkeys(c.section.split(" > ")[0] for c in chunk_document(doc)))
+    sections = list(dict.fromkeys(c.section.split(" › ")[0] for c in chunk_document(doc)))
 
     steps = [s for s in sections if s.startswith("Steg ")]
     assert [s.split(":")[0] for s in steps] == [f"Steg {n} av 7" for n in range(1, 8)]
