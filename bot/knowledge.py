@@ -2,7 +2,7 @@
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,7 +154,3 @@ def _as_text(value: object) -> str:
         return "\n".join(str(v) for v in value)
     return str(value)
 
-
-def doc_ids(docs: Iterable[KnowledgeDoc]) -> list[str]:
-    """Return the ids of `docs`."""
-    return [d.id for d in docs]

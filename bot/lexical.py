@@ -28,16 +28,12 @@ class LexicalIndex:
         return math.log(1 + self.size / (self._df.get(term, 0) + 0.5))
 
     def coverage(self, query: str, position: int) -> float:
-        """`text_coverage` for the indexed text at `position`."""
-        return self._coverage(set(terms(query)), self.doc_terms[position])
-
-    def text_coverage(self, query: str, text: str) -> float:
         """IDF-weighted share of the query's terms that the text at `position` contains.
 
         Rare words that the knowledge base never uses ("lunch", "parkera") weigh the
         most, so an off-topic question scores low even if it shares a common word.
         """
-        return self._coverage(set(terms(query)), frozenset(terms(text)))
+        return self._coverage(set(terms(query)), self.doc_terms[position])
 
     def _coverage(self, wanted: set[str], found: frozenset[str]) -> float:
         total = sum(self.idf(t) for t in wanted)

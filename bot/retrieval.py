@@ -3,8 +3,6 @@
 import threading
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from bot.answers import Source
 from bot.index import KnowledgeIndex, get_all
 from bot.lexical import LexicalIndex
@@ -127,11 +125,6 @@ class HybridRetriever:
             out.append(Hit(replace(source, score=rel), d, lexical.get(pos, 0.0), coverage, rel))
         return out
 
-    def term_coverage(self, query: str, text: str) -> float:
-        """IDF-weighted share of the query's terms found in `text` (IDF from the index)."""
-        self._refresh()
-        return self._lexical.text_coverage(query, text)
-
     def search(self, query: str, k: int = 5) -> list[Source]:
         """Sources above the relevance floor, in rank order."""
         hits = self.hits(query, k)
@@ -139,8 +132,3 @@ class HybridRetriever:
             return []
         return [h.source for h in hits if h.relevance >= self.floor]
 
-
-def cosine(a: list[float], b: list[float]) -> float:
-    """Cosine similarity of two vectors."""
-    va, vb = np.asarray(a), np.asarray(b)
-    return float(va @ vb / (np.linalg.norm(va) * np.linalg.norm(vb) + 1e-12))
