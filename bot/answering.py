@@ -25,6 +25,8 @@ _TIME = re.compile(
     re.I,
 )
 _ASKS_WHICH = re.compile(r"^\s*(vilka|vad (finns|ingår|ska|står)|which|what are)\b", re.I)
+_ABBREVIATIONS = frozenset("kap. t.ex. bl.a. dvs. d.v.s. ca. nr. s. st. jfr. resp. m.m. osv. prop. sfs".split())
+_POINTS_ELSEWHERE = re.compile(r"\b(nedan|nedanstående)\b", re.I)
 _FOLLOW_UP = re.compile(r"^(och|men|samt|också|även|and|but|what about|how about)\b", re.I)
 MAX_QUOTES = 4
 PRIOR = 1.0
@@ -34,6 +36,7 @@ LEXICAL_WEIGHT = 0.1
 DIVERSITY = 0.1  # MMR weight against repeating what is already quoted
 LIST_BONUS = 0.06  # "Vilka ...?" prefers list items (the whole list is quoted)
 TIME_BONUS = 0.03  # "När ...?" prefers sentences that name a date, year or season
+FOLLOWER_MARGIN = 0.18  # the sentence after the best one is quoted when this close
 MARGIN = 0.09  # runners-up within this score of the best unit are quoted too
 MAX_QUOTE_CHARS = 1200
 
@@ -92,8 +95,25 @@ def split_units(text: str) -> list[tuple[int, str, str]]:
             units += [(n, lead, ln.strip()) for ln in lines[first:]]
         else:
             prose = " ".join(ln.strip() for ln in lines)
-            units += [(n, "", s.strip()) for s in _SENTENCE_END.split(prose) if s.strip()]
+            units += [(n, "", s) for s in sentences(prose)]
     return units
+
+
+def sentences(prose: str) -> list[str]:
+    """Split prose into sentences, not after abbreviations such as "kap." or "t.ex.".
+
+    >>> sentences("Se 3 kap. 2 § om detta. Sedan kommer nästa.")
+    ['Se 3 kap. 2 § om detta.', 'Sedan kommer nästa.']
+    """
+    out: list[str] = []
+    for piece in (p.strip() for p in _SENTENCE_END.split(prose)):
+        if not piece:
+            continue
+        if out and out[-1].split()[-1].lower() in _ABBREVIATIONS:
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
 
 
 def local_coverage(query: str, texts: Sequence[str]) -> list[float]:
@@ -193,7 +213,7 @@ class ExtractiveAnswerer:
         # The sentence after the best one often carries its detail ("..., till exempel ...").
         follower = best + 1
         if follower < len(units) and units[follower].ref == units[best].ref:
-            if scores[follower] >= scores[best] - 2 * MARGIN:
+            if scores[follower] >= scores[best] - FOLLOWER_MARGIN:
                 chosen.append(follower)
         while len(chosen) < MAX_QUOTES:
             # Maximal marginal relevance: close to the question, unlike what is already quoted.
@@ -230,7 +250,11 @@ class ExtractiveAnswerer:
         for ref, source in enumerate(sources, start=1):
             for order, (block, lead, text) in enumerate(split_units(source.text)):
                 # headings-like fragments, and a lead-in whose list is in another passage
-                fragment = (len(text.split()) < 4 and not _ITEM.match(text)) or text.endswith(":")
+                fragment = (
+                    (len(text.split()) < 4 and not _ITEM.match(text))
+                    or text.endswith(":")
+                    or bool(_POINTS_ELSEWHERE.search(text))  # "Upplägget nedan ..." without its list
+                )
                 if text in seen or fragment:
                     continue
                 seen.add(text)
