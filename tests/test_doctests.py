@@ -1,0 +1,22 @@
+"""The doctest examples on the pure helpers of the knowledge-base core still hold."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "bot.answers",
+    "bot.answering",
+    "bot.chunking",
+    "bot.evaluation",
+    "bot.knowledge",
+    "bot.retrieval",
+    "bot.text",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0
