@@ -4,20 +4,16 @@ It needs no LLM: it ranks the sentences (and whole lists) of the top passages by
 similarity to the question and quotes the best few, each cited `[n]` → `sources[n-1]`.
 """
 
-import math
 import re
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from bot.answers import Answer, Source, Turn
+from bot.quoting import Unit, length, local_coverage, quotable_units, render_quotes
 from bot.retrieval import Hit, HybridRetriever
-from bot.text import detect_language, terms, words
+from bot.text import detect_language, words
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"”'(]?[A-ZÅÄÖ0-9])")
-_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _ASKS_WHEN = re.compile(r"^\s*(när|vilket år|vilken dag|hur länge|sedan när|when)\b", re.I)
 _TIME = re.compile(
     r"\b(1[89]\d\d|20\d\d|januari|februari|mars|april|maj|juni|juli|augusti|september|oktober"
@@ -25,8 +21,6 @@ _TIME = re.compile(
     re.I,
 )
 _ASKS_WHICH = re.compile(r"^\s*(vilka|vad (finns|ingår|ska|står)|which|what are)\b", re.I)
-_ABBREVIATIONS = frozenset("kap. t.ex. bl.a. dvs. d.v.s. ca. nr. s. st. jfr. resp. m.m. osv. prop. sfs".split())
-_POINTS_ELSEWHERE = re.compile(r"\b(nedan|nedanstående)\b", re.I)
 _FOLLOW_UP = re.compile(r"^(och|men|samt|också|även|and|but|what about|how about)\b", re.I)
 MAX_QUOTES = 4
 PRIOR = 1.0
@@ -61,76 +55,6 @@ TEXTS = {
         "long": "Your question was very long ({n} characters), so I only used the first {max}.",
     },
 }
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A quotable sentence or list item, from source number `ref` (1-based)."""
-
-    ref: int
-    order: int
-    text: str
-    lead: str = ""  # for a list item: the line that introduces its list
-    block: int = 0  # paragraph/list number within the passage
-
-    @property
-    def is_item(self) -> bool:
-        """True for a list item."""
-        return bool(_ITEM.match(self.text))
-
-
-def split_units(text: str) -> list[tuple[int, str, str]]:
-    """Split a passage into (block, lead, unit): sentences, and list items with their lead-in.
-
-    >>> split_units("Första meningen. Andra meningen.\\n\\nMålen är:\\n- a\\n- b")
-    [(0, '', 'Första meningen.'), (0, '', 'Andra meningen.'), (1, 'Målen är:', '- a'), (1, 'Målen är:', '- b')]
-    """
-    units: list[tuple[int, str, str]] = []
-    for n, block in enumerate(re.split(r"\n\s*\n", text.strip())):
-        lines = [ln for ln in block.strip().splitlines() if ln.strip()]
-        items = [ln for ln in lines if _ITEM.match(ln)]
-        if items:
-            first = lines.index(items[0])
-            lead = " ".join(ln.strip() for ln in lines[:first])
-            units += [(n, lead, ln.strip()) for ln in lines[first:]]
-        else:
-            prose = " ".join(ln.strip() for ln in lines)
-            units += [(n, "", s) for s in sentences(prose)]
-    return units
-
-
-def sentences(prose: str) -> list[str]:
-    """Split prose into sentences, not after abbreviations such as "kap." or "t.ex.".
-
-    >>> sentences("Se 3 kap. 2 § om detta. Sedan kommer nästa.")
-    ['Se 3 kap. 2 § om detta.', 'Sedan kommer nästa.']
-    """
-    out: list[str] = []
-    for piece in (p.strip() for p in _SENTENCE_END.split(prose)):
-        if not piece:
-            continue
-        if out and out[-1].split()[-1].lower() in _ABBREVIATIONS:
-            out[-1] += " " + piece
-        else:
-            out.append(piece)
-    return out
-
-
-def local_coverage(query: str, texts: Sequence[str]) -> list[float]:
-    """IDF-weighted share of the query's terms in each text, IDF taken over `texts` only.
-
-    Words shared by every candidate (the document's own name, say) do not tell the
-    candidates apart; the word only one sentence contains ("demokratidag") does.
-
-    >>> [round(x, 2) for x in local_coverage("mål för demokratidag", ["mål och demokratidag", "mål"])]
-    [1.0, 0.41]
-    """
-    wanted = set(terms(query))
-    sets = [set(terms(t)) for t in texts]
-    df = Counter(t for s in sets for t in s & wanted)
-    idf = {t: math.log(1 + len(texts) / (df.get(t, 0) + 0.5)) for t in wanted}
-    total = sum(idf.values()) or 1.0
-    return [sum(idf[t] for t in wanted & s) / total for s in sets]
 
 
 def retrieval_query(question: str, history: Sequence[Turn]) -> str:
@@ -171,7 +95,7 @@ class ExtractiveAnswerer:
         kept.sort(key=lambda h: -h.relevance)  # re-rank the fused candidates by relevance
         sources = tuple(h.source for h in kept)
         quotes = self._select(query, sources)
-        body = "\n\n".join(_quotes(quotes))
+        body = "\n\n".join(render_quotes(quotes))
         return Answer(question, f"{texts['intro']}\n\n{body}", False, language, sources, notice, meta)
 
     def _retrieve(self, question: str, history: Sequence[Turn]) -> tuple[str, list[Hit]]:
@@ -191,7 +115,7 @@ class ExtractiveAnswerer:
 
     def _select(self, query: str, sources: Sequence[Source]) -> list[Unit]:
         """Pick the units that best answer `query`, diverse rather than repetitive (MMR)."""
-        units = self._units(sources[:QUOTED_SOURCES])
+        units = quotable_units(sources[:QUOTED_SOURCES])
         if not units:
             return []
         q_vec = np.asarray(self.retriever.index.embeddings.embed_query(query))
@@ -216,50 +140,31 @@ class ExtractiveAnswerer:
             if scores[follower] >= scores[best] - FOLLOWER_MARGIN:
                 chosen.append(follower)
         while len(chosen) < MAX_QUOTES:
-            # Maximal marginal relevance: close to the question, unlike what is already quoted.
-            def mmr(i: int) -> float:
-                return scores[i] - DIVERSITY * max(float(vectors[i] @ vectors[j]) for j in chosen)
-
+            used = length([units[j] for j in chosen])
             # items of a list already chosen come anyway (the list is quoted whole)
             lists = {(units[j].ref, units[j].block) for j in chosen if units[j].is_item}
             rest = [
                 i
-                for i in range(len(units))
+                for i, unit in enumerate(units)
                 if i not in chosen
                 and scores[i] >= scores[best] - MARGIN
-                and not (units[i].is_item and (units[i].ref, units[i].block) in lists)
+                and used + len(unit.text) <= MAX_QUOTE_CHARS
+                and not (unit.is_item and (unit.ref, unit.block) in lists)
             ]
-            rest = [i for i in rest if _length([units[j] for j in chosen]) + len(units[i].text) <= MAX_QUOTE_CHARS]
             if not rest:
                 break
-            chosen.append(max(rest, key=mmr))
+            # Maximal marginal relevance: close to the question, unlike what is already quoted.
+            chosen.append(
+                max(rest, key=lambda i: scores[i] - DIVERSITY * max(float(vectors[i] @ vectors[j]) for j in chosen))
+            )
         picked = [units[i] for i in chosen]
         # A list answers as a whole ("Vilka mål ...?"): quote the rest of each chosen list.
         for unit in [u for u in picked if u.is_item]:
             for other in units:
                 same = (other.ref, other.block) == (unit.ref, unit.block)
-                if same and other not in picked and _length(picked) + len(other.text) <= MAX_QUOTE_CHARS:
+                if same and other not in picked and length(picked) + len(other.text) <= MAX_QUOTE_CHARS:
                     picked.append(other)
         return sorted(picked, key=lambda u: (u.ref, u.order))
-
-    @staticmethod
-    def _units(sources: Sequence[Source]) -> list[Unit]:
-        """Quotable units of `sources`; duplicates and heading-like fragments dropped."""
-        seen: set[str] = set()
-        units = []
-        for ref, source in enumerate(sources, start=1):
-            for order, (block, lead, text) in enumerate(split_units(source.text)):
-                # headings-like fragments, and a lead-in whose list is in another passage
-                fragment = (
-                    (len(text.split()) < 4 and not _ITEM.match(text))
-                    or text.endswith(":")
-                    or bool(_POINTS_ELSEWHERE.search(text))  # "Upplägget nedan ..." without its list
-                )
-                if text in seen or fragment:
-                    continue
-                seen.add(text)
-                units.append(Unit(ref, order, text, lead, block))
-        return units
 
     def _vectors(self, texts: list[str]) -> list[np.ndarray]:
         missing = [t for t in dict.fromkeys(texts) if t not in self._unit_vectors]
@@ -269,26 +174,3 @@ class ExtractiveAnswerer:
             vectors = self.retriever.index.embeddings.embed_documents(missing)
             self._unit_vectors.update(zip(missing, map(np.asarray, vectors), strict=True))
         return [self._unit_vectors[t] for t in texts]
-
-
-def _length(units: Sequence[Unit]) -> int:
-    return sum(len(u.text) for u in units)
-
-
-def _quotes(units: Sequence[Unit]) -> list[str]:
-    """Render chosen units as Markdown quotes; items of one list share their lead-in."""
-    out: list[str] = []
-    previous: Unit | None = None
-    for unit in units:
-        same_list = (
-            previous is not None
-            and unit.is_item
-            and (unit.ref, unit.block) == (previous.ref, previous.block)
-        )
-        if same_list:
-            out[-1] = out[-1].removesuffix(f" [{unit.ref}]") + f"\n> {unit.text} [{unit.ref}]"
-        else:
-            lead = f"> {unit.lead}\n" if unit.lead else ""
-            out.append(f"{lead}> {unit.text} [{unit.ref}]")
-        previous = unit
-    return out

@@ -7,7 +7,7 @@ import pytest
 
 MODULES = [
     "bot.answers",
-    "bot.answering",
+    "bot.quoting",
     "bot.chunking",
     "bot.evaluation",
     "bot.knowledge",
