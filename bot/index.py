@@ -100,11 +100,18 @@ class KnowledgeIndex:
 
     def version(self) -> str:
         """A token that changes whenever the indexed content changes."""
+        return self.state()[1]
+
+    def state(self) -> tuple[str, str]:
+        """(collection id, content version): one call that tells a reader whether to reload.
+
+        The id changes when the collection is dropped and rebuilt, even with the same content.
+        """
         try:
-            meta = self.client.get_collection(self.name).metadata or {}
+            collection = self.client.get_collection(self.name)
         except (NotFoundError, ValueError) as exc:  # never indexed: not a Chroma traceback
             raise IndexMissing() from exc
-        return str(meta.get("index_version", ""))
+        return str(collection.id), str((collection.metadata or {}).get("index_version", ""))
 
     def stored_model(self) -> str | None:
         """The embedding model the collection was built with."""

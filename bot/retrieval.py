@@ -3,6 +3,8 @@
 import threading
 from dataclasses import dataclass, replace
 
+from langchain_chroma import Chroma
+
 from bot.answers import Source
 from bot.index import KnowledgeIndex, get_all
 from bot.lexical import LexicalIndex
@@ -67,18 +69,24 @@ class HybridRetriever:
         self.floor = DEFAULT_FLOOR if floor is None else floor
         self.weight = weight
         self._lock = threading.Lock()
-        self._version: str | None = None
+        self._state: tuple[str, str] | None = None
+        self._store: Chroma | None = None
         self._sources: list[Source] = []
         self._pos: dict[str, int] = {}
         self._lexical = LexicalIndex([])
 
-    def _refresh(self) -> None:
-        """Load chunk texts for BM25 when the collection's version changed."""
-        version = self.index.version()
+    def _refresh(self) -> Chroma:
+        """Return the vector store, reloading it and the BM25 side when the index changed.
+
+        One `get_collection` per query; the store and chunk texts are kept until the
+        collection's id or version stamp changes (a re-index, here or in another replica).
+        """
+        state = self.index.state()
         with self._lock:
-            if version == self._version:
-                return
-            got = get_all(self.index.store()._collection, ["documents", "metadatas"])
+            if state == self._state and self._store is not None:
+                return self._store
+            store = self.index.store()
+            got = get_all(store._collection, ["documents", "metadatas"])
             self._sources = [
                 Source(
                     id=str(m["doc_id"]), title=str(m["title"]), section=str(m.get("section", "")),
@@ -88,12 +96,12 @@ class HybridRetriever:
             ]
             self._pos = {s.chunk_id: i for i, s in enumerate(self._sources)}
             self._lexical = LexicalIndex([f"{s.title} {s.section} {s.text}" for s in self._sources])
-            self._version = version
+            self._state, self._store = state, store
+            return store
 
     def hits(self, query: str, k: int = 5) -> list[Hit]:
         """Top `k` hits by fused rank, each with its relevance (no floor applied)."""
-        self._refresh()
-        store = self.index.store()
+        store = self._refresh()
         vector = self.index.embeddings.embed_query(query)
         # Despite its name this returns cosine *distances* (lower is closer).
         dense_docs = store.similarity_search_by_vector_with_relevance_scores(vector, k=CANDIDATES)

