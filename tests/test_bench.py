@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from bot.bench import speed, swefaq
-from bot.bench.speed_report import targets
+from bot.evaluation import speed, swefaq
+from bot.evaluation.speed_report import targets
 from bot.settings import Settings
 
 SWEFAQ = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "swefaq" / "swefaq_dev.jsonl"

@@ -11,8 +11,8 @@ import chromadb
 import pytest
 
 from bot.errors import IndexMissing
-from bot.pipeline import build_answerer, build_index
 from bot.settings import Settings
+from bot.wiring import build_answerer, build_index
 from tests.core_fixtures import settings_for, write_small_folder
 
 CHROMA = Path(sys.executable).parent / "chroma"

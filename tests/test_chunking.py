@@ -1,7 +1,7 @@
 """Chunking: heading paths, whole lists with their lead-in, size limits and stable ids."""
 
-from bot.chunking import chunk_document
-from bot.knowledge import KnowledgeDoc
+from bot.ingest.chunking import chunk_document
+from bot.ingest.knowledge import KnowledgeDoc
 
 HANDBOOK = """\
 # Personalhandbok

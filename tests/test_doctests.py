@@ -6,13 +6,13 @@ import importlib
 import pytest
 
 MODULES = [
-    "bot.answers",
-    "bot.quoting",
-    "bot.chunking",
-    "bot.evaluation",
-    "bot.knowledge",
-    "bot.retrieval",
-    "bot.text",
+    "bot.answer.types",
+    "bot.answer.quoting",
+    "bot.ingest.chunking",
+    "bot.evaluation.questions",
+    "bot.ingest.knowledge",
+    "bot.search.retriever",
+    "bot.search.text",
 ]
 
 

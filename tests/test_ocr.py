@@ -1,6 +1,5 @@
 """OCR repair: lost å/ä/ö come back, OCR confusions are undone, correct text is left alone."""
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -8,8 +7,8 @@ from types import ModuleType
 
 import pytest
 
-from bot.ocr import needs_repair, repair_text
-from bot.ocr_lexicon import Lexicon
+from bot.ingest.ocr import needs_repair, repair_text
+from bot.ingest.ocr_lexicon import Lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 DAMAGED = ("demokratiatagande-stockholms-stad", "remissvar-mr-programmet-serviceforvaltningen")
@@ -51,11 +50,8 @@ def _source(name: str) -> str:
 
 
 def _eval_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("ocr_repair_eval", ROOT / "eval/ocr_repair.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
+    import bot.evaluation.ocr as module
+
     return module
 
 
@@ -194,5 +190,5 @@ def test_lexicon_is_cached_and_exclude_removes_words(lexicon: Lexicon) -> None:
 
 def test_importing_bot_ocr_loads_nothing() -> None:
     """No wordfreq load (or any I/O) happens at import time."""
-    code = "import sys, bot.ocr; assert 'wordfreq' not in sys.modules"
+    code = "import sys, bot.ingest.ocr; assert 'wordfreq' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

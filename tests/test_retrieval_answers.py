@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import TEXTS
-from bot.answers import Answerer, Turn
+from bot.answer.extractive import TEXTS
+from bot.answer.types import Answerer, Turn
 from bot.errors import IndexMissing
-from bot.knowledge import knowledge_files
-from bot.pipeline import build_answerer, build_index, build_retriever
-from bot.text import fold
+from bot.ingest.knowledge import knowledge_files
+from bot.search.text import fold
+from bot.wiring import build_answerer, build_index, build_retriever
 from tests.core_fixtures import (
     KNOWLEDGE,
     RealKB,

@@ -6,8 +6,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.evaluation.slack_standin import SlackStandIn
 from bot.schedules import service
-from tests.slack_standin import SlackStandIn
 from tests.test_schedules_fixtures import FakeRetriever, write_knowledge, write_schedules
 
 ENTRIES = [

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from slack_sdk import WebClient
 
-from bot.answers import Source
+from bot.answer.types import Source
 from bot.errors import IndexMissing
 from bot.schedules.config import Schedule
 from bot.settings import Settings

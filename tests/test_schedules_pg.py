@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.evaluation.slack_standin import SlackStandIn
 from bot.schedules.service import build_engine
-from bot.schedules.tables import POSTS
+from bot.store.schedule_tables import POSTS
 from tests.pg import temp_schema
-from tests.slack_standin import SlackStandIn
 from tests.test_schedules_fixtures import (
     FakeRetriever,
     at,

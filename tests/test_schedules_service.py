@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from slack_sdk.http_retry import RateLimitErrorRetryHandler
 
+from bot.evaluation.slack_standin import SlackStandIn
 from bot.schedules.recurrence import is_workday
 from bot.schedules.service import build_schedule_commands, build_scheduler
-from tests.slack_standin import SlackStandIn
 from tests.test_schedules_fixtures import STHLM, client_for, settings_for, write_schedules
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.evaluation.slack_standin import SlackStandIn
 from bot.schedules.service import build_engine, build_schedule_commands
 from bot.schedules.slash import REFUSAL, ScheduleCommands
-from tests.slack_standin import SlackStandIn
 from tests.test_schedules_fixtures import (
     FakeRetriever,
     at,

@@ -10,12 +10,12 @@ import typer
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
-from bot import cli_slack
-from bot.answers import Answer, Source
-from bot.db import init_db, make_engine
+from bot.answer.types import Answer, Source
+from bot.cli import slack as cli_slack
 from bot.settings import Settings
-from bot.slack.dedupe import EventDeduper
-from bot.slack.feedback import AnswerLog
+from bot.store.answers import AnswerLog
+from bot.store.db import init_db, make_engine
+from bot.store.events import EventDeduper
 from tests.pg import temp_schema
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)

@@ -19,15 +19,15 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from bot.answers import Answer, Source, Turn
+from bot.answer.types import Answer, Source, Turn
 from bot.cli import app as cli_app
-from bot.db import make_engine
 from bot.errors import IndexMissing
+from bot.evaluation.slack_standin import SlackStandIn, signed_headers
+from bot.search.text import detect_language
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.server import SlackHTTPServer
-from bot.text import detect_language
-from tests.slack_standin import SlackStandIn, signed_headers
+from bot.store.db import make_engine
 
 SECRET = "test-signing-secret"
 SOURCES = (

@@ -8,7 +8,8 @@ import bot.slack.conversation
 import bot.slack.rendering
 import bot.slack.responder
 import bot.slack.texts
-from bot.answers import Answer, Source, Turn
+from bot.answer.types import Answer, Source, Turn
+from bot.evaluation.slack_standin import block_kit_problems
 from bot.slack.conversation import is_question, strip_mentions, turns_from_messages
 from bot.slack.rendering import (
     MAX_BLOCKS,
@@ -20,7 +21,6 @@ from bot.slack.rendering import (
     tail_blocks,
 )
 from bot.slack.texts import is_help
-from tests.slack_standin import block_kit_problems
 
 SOURCES = (
     Source("respekttrappan", "Respekttrappan", "Steg 1", 0.9, "…", url="https://ex.org/rt"),

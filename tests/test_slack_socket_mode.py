@@ -12,10 +12,10 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
-from bot.answers import Answer, Source, Turn
+from bot.answer.types import Answer, Source, Turn
+from bot.evaluation.slack_standin import SlackStandIn, signed_headers
 from bot.settings import Settings
 from bot.slack import serve as serve_module
-from tests.slack_standin import SlackStandIn, signed_headers
 
 SECRET = "socket-secret"
 

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import RateLimitErrorRetryHandler
 
-from tests.slack_standin import SlackStandIn, block_kit_problems
+from bot.evaluation.slack_standin import SlackStandIn, block_kit_problems
 
 
 @pytest.fixture()

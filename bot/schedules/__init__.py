@@ -3,7 +3,7 @@
 config      schedules.yaml → validated `Schedule` entries
 recurrence  pure: schedule + time window → `Occurrence`s (DST, Swedish holidays)
 rotation    pure: per-channel principle rotation and Respekttrappan step
-tables      the SQL tables (on `bot.db.METADATA`)
+tables      the SQL tables (on `bot.store.db.METADATA`)
 store       claims per occurrence and state per channel
 knowledge   the seven steps from knowledge/respekttrappan.yaml
 content     templates in prompts/ + knowledge → Slack mrkdwn text

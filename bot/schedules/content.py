@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot.answers import Source
+from bot.answer.types import Source
 from bot.errors import IndexMissing, KnowledgeFileError
 from bot.schedules.knowledge import Step, load_steps
 from bot.schedules.rotation import STEPS, ChannelState

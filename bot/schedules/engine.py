@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Protocol
 
+from bot.schedules.claims import TERMINAL, PostRow, ScheduleStore
 from bot.schedules.config import Schedule
 from bot.schedules.content import Composer
 from bot.schedules.recurrence import Occurrence, occurrences
 from bot.schedules.rotation import advance
-from bot.schedules.store import TERMINAL, PostRow, ScheduleStore
 
 logger = logging.getLogger(__name__)
 

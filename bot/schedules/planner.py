@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.schedules.claims import TERMINAL
 from bot.schedules.content import swedish_date
 from bot.schedules.engine import ScheduleEngine
 from bot.schedules.recurrence import Occurrence, next_occurrences, occurrences
 from bot.schedules.rotation import ChannelState, advance
-from bot.schedules.store import TERMINAL
 
 KIND_LABELS = {"hp": "HP-punkt", "apt": "APT-dagordning"}
 

@@ -16,15 +16,15 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry import RateLimitErrorRetryHandler
 from sqlalchemy import Engine
 
-from bot.answers import Source
-from bot.db import init_db, make_engine
+from bot.answer.types import Source
 from bot.errors import IndexMissing
+from bot.schedules.claims import ScheduleStore
 from bot.schedules.config import Schedule, load_schedules
 from bot.schedules.content import Composer
 from bot.schedules.engine import ScheduleEngine
 from bot.schedules.slash import ScheduleCommands
-from bot.schedules.store import ScheduleStore
 from bot.settings import Settings
+from bot.store.db import init_db, make_engine
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class LazyRetriever:
         """Search the knowledge index, building the retriever the first time."""
         if self._retriever is None:
             try:
-                from bot.pipeline import build_retriever  # heavy: embedding model, Chroma
+                from bot.wiring import build_retriever  # heavy: embedding model, Chroma
             except ImportError as exc:
                 raise IndexMissing(f"Ingen sökning tillgänglig: {exc}") from None
             self._retriever = build_retriever(self.settings)

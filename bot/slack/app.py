@@ -8,13 +8,13 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetr
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler  # not re-exported
 from sqlalchemy import Engine
 
-from bot.answers import Answerer
-from bot.db import init_db, make_engine
+from bot.answer.types import Answerer
 from bot.settings import Settings
-from bot.slack.dedupe import EventDeduper
-from bot.slack.feedback import AnswerLog
 from bot.slack.listeners import ScheduleCommands, register_listeners
 from bot.slack.responder import Responder
+from bot.store.answers import AnswerLog
+from bot.store.db import init_db, make_engine
+from bot.store.events import EventDeduper
 
 
 def build_client(settings: Settings) -> WebClient:

@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.answers import Turn
+from bot.answer.types import Turn
 
 Message = Mapping[str, Any]
 _ANY_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")

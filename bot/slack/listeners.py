@@ -11,15 +11,15 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.answers import Turn
+from bot.answer.types import Turn
+from bot.search.text import detect_language
 from bot.slack.conversation import is_question, mentions, strip_mentions, turns_from_messages
-from bot.slack.dedupe import EventDeduper
 from bot.slack.rendering import FEEDBACK_DOWN, FEEDBACK_UP, SHARE, notice_message, render_answer
 from bot.slack.responder import Responder
 from bot.slack.streaming import Place, post_notice
 from bot.slack.texts import HELP, is_help
 from bot.slack.texts import text as ui
-from bot.text import detect_language
+from bot.store.events import EventDeduper
 
 logger = logging.getLogger(__name__)
 Payload = dict[str, Any]

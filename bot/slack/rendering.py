@@ -8,7 +8,7 @@ note; they are never rejected.
 import re
 from typing import Any
 
-from bot.answers import Answer, Source, cited_numbers
+from bot.answer.types import Answer, Source, cited_numbers
 from bot.slack.texts import text as ui
 
 SECTION_LIMIT = 3000

@@ -12,13 +12,13 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.answers import Answer, Answerer, Turn
+from bot.answer.types import Answer, Answerer, Turn
 from bot.errors import IndexMissing
-from bot.slack.feedback import AnswerLog
+from bot.search.text import detect_language
 from bot.slack.rendering import notice_message, render_answer
 from bot.slack.streaming import Place, deliver, done_working, post_notice, show_working
 from bot.slack.texts import text as ui
-from bot.text import detect_language
+from bot.store.answers import AnswerLog
 
 logger = logging.getLogger(__name__)
 Respond = Callable[..., Any]  # Bolt's `respond`: posts to the slash command's response_url

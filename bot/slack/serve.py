@@ -14,7 +14,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 
-from bot.answers import Answer, Answerer, Turn
+from bot.answer.types import Answer, Answerer, Turn
 from bot.errors import HPError
 from bot.settings import Settings
 from bot.slack.app import build_app, build_client
@@ -46,7 +46,7 @@ class UnavailableAnswerer:
 
 def load_answerer(settings: Settings) -> Answerer:
     """Build the pipeline's answerer; a domain error makes every answer report it."""
-    from bot.pipeline import build_answerer  # the lead's module: heavy imports, load late
+    from bot.wiring import build_answerer  # the lead's module: heavy imports, load late
 
     try:
         return build_answerer(settings)
@@ -73,7 +73,7 @@ def run(settings: Settings, *, http: bool, host: str = "0.0.0.0", port: int = 30
     """Serve Slack until `stop` is set (or SIGTERM/Ctrl-C).
 
     Args:
-        answerer: the answerer to use (`bot.pipeline.build_answerer` if None).
+        answerer: the answerer to use (`bot.wiring.build_answerer` if None).
         on_ready: called with the app and the HTTP port (None in Socket Mode) once serving.
     """
     stop = stop or threading.Event()

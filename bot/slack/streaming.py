@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.answers import Answer
+from bot.answer.types import Answer
 from bot.slack.rendering import notice_message, render_answer, stream_pieces, tail_blocks
 from bot.slack.texts import text as ui
 

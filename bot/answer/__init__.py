@@ -1,0 +1,1 @@
+"""Answer: the Answer types, the shared answer policy and the answerers."""

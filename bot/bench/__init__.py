@@ -1,1 +1,0 @@
-"""Benchmarks: SweFAQ retrieval quality and speed."""

@@ -1,0 +1,42 @@
+"""Command line: `bot index | ask | chat | eval | bench | serve | post-due | schedules | ...`.
+
+The callback builds the one `Settings` object and sets up logging; each command wires
+the objects it needs from it and translates domain errors to messages and exit codes.
+"""
+
+import logging
+
+import typer
+
+from bot.cli import core as cli_core
+from bot.cli import schedules as cli_schedules
+from bot.cli import slack as cli_slack
+from bot.settings import Settings
+
+app = typer.Typer(
+    help="HP-assistenten: frågor och svar ur förbundets egna dokument.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _configure(ctx: typer.Context) -> None:
+    """Build Settings once and set up logging."""
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    ctx.obj = settings
+
+
+cli_core.register(app)
+cli_slack.register(app)
+cli_schedules.register(app)
+
+
+def main() -> None:
+    """Entry point of the `bot` console script."""
+    app()

@@ -1,0 +1,103 @@
+"""CLI commands of the Slack shell: `serve`, `feedback`."""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.settings import Settings
+
+_Http = Annotated[bool, typer.Option("--http", help="Events API over HTTP, not Socket Mode.")]
+_Port = Annotated[int, typer.Option("--port", envvar="PORT", help="HTTP port (with --http).")]
+_Host = Annotated[str, typer.Option("--host", help="HTTP interface (with --http).")]
+_Export = Annotated[
+    Path | None, typer.Option("--export", help="Write the 👎 answers as eval-format JSONL here.")
+]
+_Latest = Annotated[int, typer.Option("--latest", min=0, help="How many 👎 questions to list.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the Slack commands to `app`."""
+    app.command()(serve)
+    app.command()(feedback)
+
+
+def serve(
+    ctx: typer.Context,
+    http: _Http = False,
+    port: _Port = 3000,
+    host: _Host = "0.0.0.0",
+) -> None:
+    """Run the Slack bot (and the scheduled posts) until stopped.
+
+    Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN. With --http the bot serves
+    POST /slack/events (needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET) and GET /healthz.
+
+    Examples:
+        bot serve
+        bot serve --http --port 8080
+    """
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackApiError
+
+    from bot.errors import ConfigError
+    from bot.slack.serve import missing_settings, run
+
+    settings: Settings = ctx.obj
+    missing = missing_settings(settings, http=http)
+    if missing:
+        names = ", ".join(missing)
+        typer.echo(f"Fel: {names} saknas (sätt i miljön eller .env). / Error: {names} not set.",
+                   err=True)
+        raise typer.Exit(2)
+    try:
+        run(settings, http=http, host=host, port=port)
+    except ConfigError as error:  # e.g. a malformed schedules.yaml: name it, no traceback
+        typer.echo(f"Fel: {error}", err=True)
+        raise typer.Exit(2) from None
+    except (BoltError, SlackApiError, OSError) as error:
+        typer.echo(f"Fel: kunde inte starta Slack-boten / Error: could not start: {error}",
+                   err=True)
+        raise typer.Exit(1) from None
+
+
+def feedback(
+    ctx: typer.Context,
+    export: _Export = None,
+    latest: _Latest = 10,
+) -> None:
+    """Summarise the 👍/👎 votes on the bot's Slack answers, or export the 👎 ones.
+
+    Examples:
+        bot feedback
+        bot feedback --export eval/feedback-review.jsonl
+    """
+    from bot.store.answers import AnswerLog
+    from bot.store.db import init_db, make_engine
+
+    settings: Settings = ctx.obj
+    engine = make_engine(settings.database_url)
+    init_db(engine)
+    log = AnswerLog(engine, settings.feedback_salt.get_secret_value())
+    console = Console()
+    if export is not None:
+        records = log.downvoted()
+        export.parent.mkdir(parents=True, exist_ok=True)
+        with export.open("w", encoding="utf-8") as out:
+            for record in records:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        console.print(f"{len(records)} svar med 👎 skrivna till {export}")
+        return
+    summary = log.summary(latest)
+    share = f"{summary.share_up:.0%}" if summary.share_up is not None else "–"
+    console.print(f"👍 {summary.up}   👎 {summary.down}   andel 👍: {share}")
+    if summary.latest_down:
+        table = Table(title="Senaste 👎")
+        table.add_column("Tid")
+        table.add_column("Fråga")
+        for voted_at, question in summary.latest_down:
+            table.add_row(voted_at.strftime("%Y-%m-%d %H:%M"), question)
+        console.print(table)

@@ -1,0 +1,1 @@
+"""Evaluation: `bot eval` and every `bot bench` (SweFAQ, speed, Slack, OCR)."""

@@ -1,0 +1,1 @@
+"""Ingest: knowledge files → text (loaders, formats, OCR repair) → chunks."""

@@ -1,0 +1,198 @@
+"""Pure, structure-aware chunking: Markdown-ish text → `Chunk`s with heading paths.
+
+Headings open sections; paragraphs are unwrapped (OCR text is hard-wrapped); numbered
+and bulleted lists stay whole together with the line that introduces them. Blocks are
+packed into chunks of at most `max_chars`; only a block larger than that is split
+(lists by items, prose by LangChain's recursive splitter).
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from bot.ingest.knowledge import KnowledgeDoc
+
+MAX_CHARS = 900
+# Reference lists answer nothing; their links live in the document's metadata.
+SKIPPED_SECTIONS = frozenset({"källor", "referenser", "sources", "references"})
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+_BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*$")
+# "e " before a capital is how OCR reads a "•" bullet.
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|e(?=\s+[A-ZÅÄÖ]))\s+")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage of one document."""
+
+    id: str
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    url: str | None = None
+
+    def metadata(self, fingerprint: str) -> dict[str, str]:
+        """Metadata stored with the chunk in the vector store."""
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "section": self.section,
+            "url": self.url or "",
+            "fingerprint": fingerprint,
+        }
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading, paragraph or list, with the heading path it belongs to."""
+
+    kind: str  # "heading" | "para" | "list"
+    text: str
+    path: tuple[str, ...] = ()
+    level: int = 0
+
+
+def chunk_document(doc: KnowledgeDoc, max_chars: int = MAX_CHARS) -> list[Chunk]:
+    """Split one document into chunks with stable, content-derived ids."""
+    chunks: list[Chunk] = []
+    seen: set[str] = set()
+    for path, text in _pack(parse_blocks(doc.text, doc.title), max_chars):
+        if any(p.lower() in SKIPPED_SECTIONS for p in path):
+            continue
+        section = " › ".join(path)  # not ">", which Slack mrkdwn would show escaped
+        digest = hashlib.sha256(f"{doc.id}\0{section}\0{text}".encode()).hexdigest()[:24]
+        while digest in seen:  # the same passage twice in one document
+            digest = hashlib.sha256(digest.encode()).hexdigest()[:24]
+        seen.add(digest)
+        chunks.append(Chunk(digest, doc.id, doc.title, section, text, doc.url))
+    return chunks
+
+
+def parse_blocks(text: str, title: str = "") -> list[Block]:
+    """Turn text into blocks, tracking the heading path (the document title excluded).
+
+    >>> [b.kind for b in parse_blocks("# T\\n\\nIntro:\\n- a\\n- b\\n\\n## S\\n\\nText")]
+    ['heading', 'list', 'heading', 'para']
+    """
+    blocks: list[Block] = []
+    path: list[tuple[int, str]] = []
+    raws = _raw_blocks(text)
+    for i, raw in enumerate(raws):
+        heading = _heading(raw, raws[i + 1] if i + 1 < len(raws) else "")
+        if heading is not None:
+            level, name = heading
+            if name.strip().lower() == title.strip().lower():
+                continue
+            path = [(lv, n) for lv, n in path if lv < level] + [(level, name)]
+            blocks.append(Block("heading", name, tuple(n for _, n in path), level))
+            continue
+        current = tuple(n for _, n in path)
+        lines = raw.splitlines()
+        first_item = next((i for i, ln in enumerate(lines) if _LIST_ITEM.match(ln)), None)
+        if first_item is None:
+            blocks.append(Block("para", _unwrap(lines), current))
+        elif first_item == 0 and blocks and blocks[-1].kind == "list" and blocks[-1].path == current:
+            # Items separated by blank lines still form one list.
+            previous = blocks.pop()
+            blocks.append(Block("list", previous.text + "\n" + _list_text(lines), current))
+        elif first_item == 0 and blocks and blocks[-1].kind == "para" and blocks[-1].text.endswith(":"):
+            lead = blocks.pop()  # "Målen är:" belongs with its list
+            blocks.append(Block("list", lead.text + "\n" + _list_text(lines), current))
+        else:
+            lead = _unwrap(lines[:first_item])
+            body = _list_text(lines[first_item:])
+            blocks.append(Block("list", f"{lead}\n{body}" if lead else body, current))
+    return blocks
+
+
+def _raw_blocks(text: str) -> list[str]:
+    """Split on blank lines, and before Markdown headings that have no blank line."""
+    out: list[str] = []
+    for part in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+        current: list[str] = []
+        for line in part.splitlines():
+            if _MD_HEADING.match(line.strip()) and current:
+                out.append("\n".join(current))
+                current = []
+            current.append(line)
+            if _MD_HEADING.match(line.strip()):
+                out.append("\n".join(current))
+                current = []
+        if current and "\n".join(current).strip():
+            out.append("\n".join(current))
+    return [b for b in out if b.strip()]
+
+
+def _heading(raw: str, following: str) -> tuple[int, str] | None:
+    line = raw.strip()
+    if "\n" in line:
+        return None
+    if m := _MD_HEADING.match(line):
+        return len(m.group(1)), m.group(2).strip("* ").strip()
+    if m := _BOLD_LINE.match(line):
+        return 4, m.group(1).strip()
+    # A short stand-alone line in plain text ("Sammanfattning", "Mål") is a heading when
+    # real text follows it; a run of short lines is an OCR list that lost its bullets.
+    short = len(line) <= 60 and line[-1:] not in ".,:;!?)" and len(line.split()) <= 8
+    if short and line[:1].isupper() and (len(following) >= 120 or _LIST_ITEM.match(following)):
+        return 3, line
+    return None
+
+
+def _unwrap(lines: list[str]) -> str:
+    """Join hard-wrapped lines into one paragraph."""
+    text = " ".join(ln.strip() for ln in lines if ln.strip())
+    return re.sub(r"(\w)- (\w)", lambda m: m.group(1) + m.group(2) if m.group(2).islower() else m.group(0), text)
+
+
+def _list_text(lines: list[str]) -> str:
+    """Keep list items on their own lines; unwrap continuation lines into their item."""
+    items: list[str] = []
+    for ln in lines:
+        if _LIST_ITEM.match(ln) or not items:
+            items.append(re.sub(r"^(\s*)e\s+(?=[A-ZÅÄÖ])", r"\1- ", ln.rstrip()))
+        else:
+            items[-1] += " " + ln.strip()
+    return "\n".join(items)
+
+
+def _pack(blocks: list[Block], max_chars: int) -> list[tuple[tuple[str, ...], str]]:
+    """Pack consecutive blocks of one section into chunks of at most `max_chars`."""
+    out: list[tuple[tuple[str, ...], str]] = []
+    buf: list[str] = []
+    buf_path: tuple[str, ...] = ()
+    for block in blocks:
+        if block.kind == "heading" or block.path != buf_path:
+            if buf:
+                out.append((buf_path, "\n\n".join(buf)))
+            buf, buf_path = [], block.path
+            if block.kind == "heading":
+                continue
+        for piece in _split_large(block, max_chars):
+            if buf and len("\n\n".join(buf)) + len(piece) + 2 > max_chars:
+                out.append((buf_path, "\n\n".join(buf)))
+                buf = []
+            buf.append(piece)
+    if buf:
+        out.append((buf_path, "\n\n".join(buf)))
+    return out
+
+
+def _split_large(block: Block, max_chars: int) -> list[str]:
+    if len(block.text) <= max_chars:
+        return [block.text]
+    if block.kind == "list":
+        groups: list[str] = []
+        for line in block.text.splitlines():
+            if groups and len(groups[-1]) + len(line) + 1 <= max_chars:
+                groups[-1] += "\n" + line
+            else:
+                groups.append(line)
+        return groups
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=max_chars, chunk_overlap=0, separators=[". ", "; ", ", ", " "], keep_separator="end"
+    )
+    return [p.strip() for p in splitter.split_text(block.text)]

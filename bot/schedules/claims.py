@@ -1,0 +1,217 @@
+"""SQL state of scheduled posts: one row per occurrence (the claim) and per channel.
+
+A claim is an INSERT that the unique key (schedule, nominal) lets only one process win;
+a 'failed' claim, or a 'claimed' one whose lease ran out (the claimer died), can be
+taken over with a conditional UPDATE. Both work the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, Table, and_, or_, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from bot.schedules.recurrence import Occurrence
+from bot.schedules.rotation import ChannelState
+from bot.store.schedule_tables import CHANNELS, POSTS, SEEN
+
+TERMINAL = frozenset({"posted", "missed", "skipped", "paused"})
+
+
+@dataclass(frozen=True)
+class PostRow:
+    """One stored occurrence."""
+
+    schedule: str
+    nominal: dt.date
+    channel: str
+    kind: str
+    due_at: dt.datetime
+    status: str
+    attempts: int
+    error: str | None
+    claimed_at: dt.datetime | None
+
+
+def _insert_ignore(conn: Connection, table: Table, values: dict[str, Any]) -> bool:
+    """INSERT unless the key exists; return True when this call inserted the row.
+
+    RETURNING tells reliably whether a row went in (rowcount of an INSERT is not
+    reliable across drivers once SQLAlchemy adds RETURNING for the primary key itself).
+    """
+    key = list(table.primary_key.columns)[0]
+    if conn.dialect.name in {"postgresql", "sqlite"}:
+        module = __import__(f"sqlalchemy.dialects.{conn.dialect.name}", fromlist=["insert"])
+        stmt = module.insert(table).values(**values).on_conflict_do_nothing().returning(key)
+        return conn.execute(stmt).first() is not None
+    try:
+        with conn.begin_nested():
+            conn.execute(table.insert().values(**values))
+        return True
+    except IntegrityError:
+        return False
+
+
+def _key(occ: Occurrence) -> Any:
+    return and_(POSTS.c.schedule == occ.schedule, POSTS.c.nominal == occ.nominal)
+
+
+class ScheduleStore:
+    """Claims and channel state in the bot's database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def first_seen(self, schedule: str, now: dt.datetime, record: bool = True) -> dt.datetime:
+        """Return (and unless `record` is False, store) when a schedule was first seen."""
+        if not record:
+            with self.engine.connect() as conn:
+                query = select(SEEN.c.first_seen).where(SEEN.c.schedule == schedule)
+                seen = conn.execute(query).scalar_one_or_none()
+            return now if seen is None else min(seen, now)
+        with self.engine.begin() as conn:
+            _insert_ignore(conn, SEEN, {"schedule": schedule, "first_seen": now})
+            conn.execute(
+                update(SEEN)
+                .where(SEEN.c.schedule == schedule, SEEN.c.first_seen > now)
+                .values(first_seen=now)
+            )
+            return conn.execute(
+                select(SEEN.c.first_seen).where(SEEN.c.schedule == schedule)
+            ).scalar_one()
+
+    def rows(self, schedules: list[str], since: dt.date) -> dict[tuple[str, dt.date], PostRow]:
+        """Return the stored occurrences of `schedules` with a nominal date from `since`."""
+        query = select(POSTS).where(POSTS.c.schedule.in_(schedules), POSTS.c.nominal >= since)
+        with self.engine.connect() as conn:
+            found = conn.execute(query).mappings().all()
+        return {(r["schedule"], r["nominal"]): _row(r) for r in found}
+
+    def status(self, occ: Occurrence) -> str | None:
+        """Return the stored status of one occurrence, or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(POSTS.c.status).where(_key(occ))).scalar_one_or_none()
+
+    def claim(self, occ: Occurrence, now: dt.datetime, lease: dt.timedelta) -> str | None:
+        """Claim `occ` for posting; return the claim token, or None if someone else has it."""
+        token = uuid.uuid4().hex
+        values = {"status": "claimed", "token": token, "claimed_at": now}
+        with self.engine.begin() as conn:
+            if _insert_ignore(conn, POSTS, {**_base(occ), **values, "attempts": 1}):
+                return token
+            retry = or_(
+                POSTS.c.status == "failed",
+                and_(POSTS.c.status == "claimed", POSTS.c.claimed_at < now - lease),
+            )
+            taken = conn.execute(
+                update(POSTS)
+                .where(_key(occ), retry)
+                .values(**values, attempts=POSTS.c.attempts + 1)
+            )
+            return token if taken.rowcount == 1 else None
+
+    def record(self, occ: Occurrence, status: str, now: dt.datetime, lease: dt.timedelta) -> bool:
+        """Store a terminal status (missed, skipped, paused) unless the occurrence is taken.
+
+        A failed claim, or a stale one, becomes `status` too: it was not posted in time.
+        """
+        with self.engine.begin() as conn:
+            if _insert_ignore(conn, POSTS, {**_base(occ), "status": status, "attempts": 0}):
+                return True
+            open_ = or_(
+                POSTS.c.status == "failed",
+                and_(POSTS.c.status == "claimed", POSTS.c.claimed_at < now - lease),
+            )
+            return (
+                conn.execute(update(POSTS).where(_key(occ), open_).values(status=status)).rowcount
+                == 1
+            )
+
+    def mark_posted(
+        self, occ: Occurrence, token: str, now: dt.datetime, ts: str, new_state: ChannelState
+    ) -> bool:
+        """Mark `occ` posted and store the advanced channel state in one transaction."""
+        with self.engine.begin() as conn:
+            done = (
+                conn.execute(
+                    update(POSTS)
+                    .where(_key(occ), POSTS.c.token == token)
+                    .values(status="posted", posted_at=now, message_ts=ts, error=None)
+                ).rowcount
+                == 1
+            )
+            if done:
+                self._save_state(conn, new_state)
+            return done
+
+    def mark_failed(self, occ: Occurrence, token: str, error: str) -> None:
+        """Release the claim so a later run retries the post."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(POSTS)
+                .where(_key(occ), POSTS.c.token == token)
+                .values(status="failed", error=error[:2000])
+            )
+
+    def channel_state(self, channel: str) -> ChannelState:
+        """Return the stored state of `channel` (defaults when none is stored)."""
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(select(CHANNELS).where(CHANNELS.c.channel == channel))
+                .mappings()
+                .first()
+            )
+        if row is None:
+            return ChannelState(channel)
+        return ChannelState(channel, row["hp_count"], row["next_step"], bool(row["paused"]))
+
+    def set_paused(self, channel: str, paused: bool) -> None:
+        """Pause or resume the channel's scheduled posts."""
+        self._change(channel, paused=paused)
+
+    def set_next_step(self, channel: str, step: int) -> None:
+        """Set the Respekttrappan step of the channel's next APT post."""
+        self._change(channel, next_step=step)
+
+    def _change(self, channel: str, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            _insert_ignore(conn, CHANNELS, {"channel": channel, "hp_count": 0, "paused": False})
+            conn.execute(update(CHANNELS).where(CHANNELS.c.channel == channel).values(**values))
+
+    def _save_state(self, conn: Connection, state: ChannelState) -> None:
+        _insert_ignore(conn, CHANNELS, {"channel": state.channel, "hp_count": 0, "paused": False})
+        conn.execute(
+            update(CHANNELS)
+            .where(CHANNELS.c.channel == state.channel)
+            .values(hp_count=state.hp_count, next_step=state.next_step)
+        )
+
+    def problems(self, limit: int = 50) -> list[PostRow]:
+        """Return missed and failed occurrences, newest first."""
+        query = (
+            select(POSTS)
+            .where(POSTS.c.status.in_(["missed", "failed"]))
+            .order_by(POSTS.c.due_at.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [_row(r) for r in conn.execute(query).mappings()]
+
+
+def _base(occ: Occurrence) -> dict[str, Any]:
+    return {
+        "schedule": occ.schedule,
+        "nominal": occ.nominal,
+        "kind": occ.kind,
+        "channel": occ.channel,
+        "due_at": occ.due_at,
+    }
+
+
+def _row(r: Any) -> PostRow:
+    return PostRow(**{field: r[field] for field in PostRow.__dataclass_fields__})

@@ -1,0 +1,1 @@
+"""Search: embeddings, the Chroma index, BM25, fusion and the hybrid retriever."""

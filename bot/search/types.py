@@ -1,0 +1,16 @@
+"""The retrieved passage every later stage (answers, posts, Slack) works with."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Source:
+    """A cited passage, in rank order."""
+
+    id: str  # document id (file stem)
+    title: str
+    section: str  # heading path, " › "-joined; "" when the document has none
+    score: float
+    text: str
+    url: str | None = None
+    chunk_id: str = ""

@@ -1,0 +1,184 @@
+"""Posted answers and the 👍/👎 votes on them, in SQL so every replica sees them.
+
+An answer is recorded when it is posted, so its buttons carry the record's id. Users
+appear only as a salted sha256 hash. `bot feedback` reads the summary and the export.
+"""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.exc import IntegrityError
+
+from bot.answer.types import Answer, Source
+from bot.store.db import METADATA
+
+answers_table = Table(
+    "slack_answers",
+    METADATA,
+    Column("id", String(32), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("sources", Text, nullable=False),  # JSON list of {id, title, section, url, score}
+    Column("language", String(8), nullable=False),
+    Column("refused", Boolean, nullable=False),
+    Column("notice", Text),
+    Column("channel", String(32), nullable=False),
+    Column("thread_ts", String(32)),
+    Column("user_hash", String(64), nullable=False),
+    Index("ix_slack_answers_thread", "channel", "thread_ts"),
+)
+
+votes_table = Table(
+    "slack_votes",
+    METADATA,
+    Column("answer_id", String(32), ForeignKey("slack_answers.id"), primary_key=True),
+    Column("user_hash", String(64), primary_key=True),
+    Column("vote", SmallInteger, nullable=False),  # +1 or -1
+    Column("voted_at", DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    """Vote counts and the latest 👎 questions (newest first)."""
+
+    up: int
+    down: int
+    latest_down: list[tuple[datetime, str]]
+
+    @property
+    def share_up(self) -> float | None:
+        """Return the share of 👍 among all votes, or None without votes."""
+        total = self.up + self.down
+        return self.up / total if total else None
+
+
+class AnswerLog:
+    """Records posted answers and votes; `salt` keeps user ids out of the database."""
+
+    def __init__(self, engine: Engine, salt: str) -> None:
+        self._engine = engine
+        self._salt = salt
+
+    def hash_user(self, user_id: str) -> str:
+        """Return the salted sha256 of a Slack user id."""
+        return hashlib.sha256(f"{self._salt}:{user_id}".encode()).hexdigest()
+
+    def record(
+        self, answer: Answer, *, channel: str, thread_ts: str | None, user_id: str,
+        now: datetime | None = None,
+    ) -> str:
+        """Store a posted answer and return its id (the value of its buttons)."""
+        answer_id = uuid.uuid4().hex
+        sources = [
+            {"id": s.id, "title": s.title, "section": s.section, "url": s.url,
+             "score": round(s.score, 4), "chunk_id": s.chunk_id}
+            for s in answer.sources
+        ]
+        row = {
+            "id": answer_id, "created_at": now or datetime.now(UTC),
+            "question": answer.question, "answer": answer.text,
+            "sources": json.dumps(sources, ensure_ascii=False), "language": answer.language,
+            "refused": answer.refused, "notice": answer.notice, "channel": channel,
+            "thread_ts": thread_ts, "user_hash": self.hash_user(user_id),
+        }
+        with self._engine.begin() as conn:
+            conn.execute(insert(answers_table).values(**row))
+        return answer_id
+
+    def get(self, answer_id: str) -> Answer | None:
+        """Return the stored answer, or None when the id is unknown."""
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(answers_table).where(answers_table.c.id == answer_id)
+            ).mappings().first()
+        if row is None:
+            return None
+        sources = tuple(
+            Source(id=s["id"], title=s["title"], section=s["section"], score=s["score"],
+                   text="", url=s.get("url"), chunk_id=s.get("chunk_id", ""))
+            for s in json.loads(row["sources"])
+        )
+        return Answer(question=row["question"], text=row["answer"], refused=row["refused"],
+                      language=row["language"], sources=sources, notice=row["notice"])
+
+    def answered_in_thread(self, channel: str, thread_ts: str) -> bool:
+        """Return True when the bot has posted an answer in this thread."""
+        query = select(answers_table.c.id).where(
+            answers_table.c.channel == channel, answers_table.c.thread_ts == thread_ts
+        ).limit(1)
+        with self._engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
+    def vote(self, answer_id: str, user_id: str, up: bool, now: datetime | None = None) -> bool:
+        """Store (or change) a user's vote; return False when the answer is unknown."""
+        user_hash = self.hash_user(user_id)
+        row = {"answer_id": answer_id, "user_hash": user_hash, "vote": 1 if up else -1,
+               "voted_at": now or datetime.now(UTC)}
+        with self._engine.begin() as conn:
+            known = conn.execute(
+                select(answers_table.c.id).where(answers_table.c.id == answer_id)
+            ).first()
+            if known is None:
+                return False
+            conn.execute(delete(votes_table).where(
+                votes_table.c.answer_id == answer_id, votes_table.c.user_hash == user_hash))
+            try:
+                conn.execute(insert(votes_table).values(**row))
+            except IntegrityError:  # the same click arrived twice at two replicas
+                pass
+        return True
+
+    def summary(self, latest: int = 10) -> FeedbackSummary:
+        """Return vote counts and the `latest` most recently 👎-voted questions."""
+        counts = select(votes_table.c.vote, func.count()).group_by(votes_table.c.vote)
+        with self._engine.connect() as conn:
+            by_vote = dict(conn.execute(counts).tuples().all())
+            rows = conn.execute(self._down_query().limit(latest)).mappings().all()
+        return FeedbackSummary(
+            up=by_vote.get(1, 0), down=by_vote.get(-1, 0),
+            latest_down=[(r["voted_at"], r["question"]) for r in rows],
+        )
+
+    def downvoted(self) -> list[dict[str, Any]]:
+        """Return the 👎 answers as eval-format records for review (newest first)."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(self._down_query()).mappings().all()
+        seen: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            seen.setdefault(r["id"], {
+                "id": f"feedback-{r['id']}", "question": r["question"], "expected_sources": [],
+                "must_include": [], "answerable": True, "answer": r["answer"],
+                "sources": json.loads(r["sources"]),
+            })
+        return list(seen.values())
+
+    @staticmethod
+    def _down_query():  # type: ignore[no-untyped-def]
+        return (
+            select(answers_table, votes_table.c.voted_at)
+            .join(votes_table, votes_table.c.answer_id == answers_table.c.id)
+            .where(votes_table.c.vote == -1)
+            .order_by(votes_table.c.voted_at.desc())
+        )
