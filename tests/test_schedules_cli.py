@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from bot import wiring
 from bot.cli import app
 from bot.evaluation.slack_standin import SlackStandIn
-from bot.schedules import service
 from tests.test_schedules_fixtures import FakeRetriever, write_knowledge, write_schedules
 
 ENTRIES = [
@@ -44,7 +44,7 @@ def slack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setenv("KNOWLEDGE_DIR", str(write_knowledge(tmp_path / "knowledge")))
         monkeypatch.setenv("LOG_LEVEL", "WARNING")
         # The real retriever needs a built index; the CLI gets the test's small fake.
-        monkeypatch.setattr(service, "LazyRetriever", lambda settings: FakeRetriever())
+        monkeypatch.setattr(wiring.Services, "retriever", property(lambda self: FakeRetriever()))
         yield standin
         assert standin.violations == []
 
@@ -100,8 +100,8 @@ def test_post_due_dry_run_prints_and_claims_nothing(slack) -> None:
 
 
 def test_post_due_exit_code_1_when_a_post_failed(slack) -> None:
-    """A failure is reported (exit 1) and retried by the next run."""
-    slack.fail_next("chat.postMessage", status=500, times=1)
+    """A failure that outlasts the client's own retries is reported (exit 1) and retried by the next run."""
+    slack.fail_next("chat.postMessage", status=500, times=3)  # the WebClient retries a 5xx twice
     failed = bot("post-due", "--now", "2026-12-18T09:10")
     assert failed.exit_code == 1 and "misslyckades" in failed.stdout
     again = bot("post-due", "--now", "2026-12-18T09:11")

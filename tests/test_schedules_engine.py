@@ -11,8 +11,7 @@ from bot.evaluation.slack_standin import SlackStandIn
 from bot.schedules.config import Schedule
 from bot.schedules.engine import ScheduleEngine
 from bot.schedules.recurrence import occurrences
-from bot.schedules.service import build_engine
-from tests.test_schedules_fixtures import FakeRetriever, at, client_for, schedule, settings_for
+from tests.test_schedules_fixtures import FakeRetriever, at, build_engine, client_for, schedule, settings_for
 
 FRIDAY = "2026-12-18"
 

@@ -13,7 +13,10 @@ from slack_sdk import WebClient
 from bot.answer.types import Source
 from bot.errors import IndexMissing
 from bot.schedules.config import Schedule
+from bot.schedules.engine import ScheduleEngine
 from bot.settings import Settings
+from bot.store.db import open_database
+from bot.wiring import build_schedule_engine
 
 STHLM = ZoneInfo("Europe/Stockholm")
 STEP_NAMES = ["Tänk!", "Lär!", "Quizza!", "Upplev!", "Reflektera!", "Kartlägg!", "Gör!"]
@@ -104,3 +107,15 @@ def settings_for(
 def client_for(slack_url: str) -> WebClient:
     """Return a WebClient talking to the stand-in."""
     return WebClient(token="xoxb-test", base_url=slack_url)
+
+
+def build_engine(
+    settings: Settings,
+    client: WebClient | None,
+    schedules: list[Schedule] | None = None,
+    retriever: Any = None,
+) -> ScheduleEngine:
+    """Build the schedule engine as `bot serve` wires it, over the settings' database."""
+    return build_schedule_engine(
+        settings, open_database(settings.database_url), retriever, client, schedules
+    )

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.evaluation.slack_standin import SlackStandIn
-from bot.schedules.service import build_engine
 from bot.store.schedule_tables import POSTS
 from tests.pg import temp_schema
 from tests.test_schedules_fixtures import (
     FakeRetriever,
     at,
+    build_engine,
     client_for,
     schedule,
     settings_for,

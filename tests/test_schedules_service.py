@@ -1,76 +1,81 @@
-"""`build_scheduler` and `build_schedule_commands`, as `bot serve` uses them."""
+"""The scheduler loop and the `/hp` schedule commands, as `bot serve` wires them."""
 
 import datetime as dt
+import threading
 from pathlib import Path
 
-import pytest
 from slack_sdk.http_retry import RateLimitErrorRetryHandler
 
 from bot.evaluation.slack_standin import SlackStandIn
-from bot.schedules.recurrence import is_workday
-from bot.schedules.service import build_schedule_commands, build_scheduler
-from tests.test_schedules_fixtures import STHLM, client_for, settings_for, write_schedules
+from bot.wiring import Services
+from tests.test_schedules_fixtures import at, settings_for, write_schedules
+
+# A Monday that is a working day; the loop's clock is fixed to it, whatever today is.
+MONDAY_0905 = at("2026-11-30 09:05")
 
 
 def test_scheduler_thread_posts_what_is_due_and_stops(tmp_path: Path) -> None:
     """start() runs post_due at once in a daemon thread; stop() ends it; nothing twice."""
-    local = dt.datetime.now(STHLM)
-    if (
-        local.hour == 0
-        and local.minute < 10
-        or (local.weekday() < 5 and not is_workday(local.date()))
-    ):
-        pytest.skip("needs a workday after 00:10 Swedish time")
-    due = (local - dt.timedelta(minutes=5)).strftime("%H:%M")
     with SlackStandIn() as slack:
         settings = settings_for(
-            tmp_path, f"sqlite:///{tmp_path / 'hp.db'}", slack.url, scheduler_interval_seconds=0.2
+            tmp_path, f"sqlite:///{tmp_path / 'hp.db'}", slack.url, scheduler_interval_seconds=0.05
         )
         write_schedules(
             settings.schedules_file,
-            [
-                {
-                    "name": "apt",
-                    "kind": "apt",
-                    "channel": "C1",
-                    "weekday": local.isoweekday(),
-                    "time": due,
-                    "start_date": local.date().isoformat(),
-                },
-            ],
+            [{"name": "apt", "kind": "apt", "channel": "C1", "weekday": 1, "time": "09:00",
+              "start_date": "2026-11-01"}],
         )
-        client = client_for(slack.url)
-        scheduler = build_scheduler(settings, client)
-        assert any(isinstance(h, RateLimitErrorRetryHandler) for h in client.retry_handlers)
+        services = Services(settings)
+        ticks = threading.Semaphore(0)
+
+        def clock() -> dt.datetime:
+            ticks.release()
+            return MONDAY_0905
+
+        scheduler = services.scheduler(clock)
+        assert any(isinstance(h, RateLimitErrorRetryHandler) for h in services.slack_client.retry_handlers)
         scheduler.start()
         try:
             (call,) = slack.wait_for("chat.postMessage", 1, timeout=10)
             assert call.args["channel"] == "C1" and "Steg 1 av 7" in call.args["text"]
-            assert scheduler._thread is not None and scheduler._thread.daemon
+            for _ in range(3):  # three more runs at the same moment: the sentinel for "no more"
+                assert ticks.acquire(timeout=10)
         finally:
             scheduler.stop()
-        assert scheduler._thread is None
         assert len(slack.calls_to("chat.postMessage")) == 1
         assert slack.violations == []
 
 
 def test_scheduler_without_schedules_file_idles(tmp_path: Path) -> None:
-    """No schedules.yaml: `bot serve` still starts; the scheduler does nothing."""
+    """No schedules.yaml: `bot serve` still starts; the scheduler never runs its clock."""
     settings = settings_for(tmp_path, f"sqlite:///{tmp_path / 'hp.db'}")
-    scheduler = build_scheduler(settings, client_for(settings.slack_api_url))
+    services = Services(settings)
+    called: list[int] = []
+
+    def clock() -> dt.datetime:
+        called.append(1)
+        return MONDAY_0905
+
+    scheduler = services.scheduler(clock)
     scheduler.start()
-    assert scheduler._thread is None
     scheduler.stop()
-    assert build_schedule_commands(settings).handle("paus", "UADMIN", "C1") is not None
+    assert called == []
+    assert services.schedule_commands.handle("paus", "UADMIN", "C1") is not None
 
 
 def test_a_failing_run_does_not_kill_the_loop(tmp_path: Path) -> None:
     """run_once logs and returns when the engine raises."""
     settings = settings_for(tmp_path, f"sqlite:///{tmp_path / 'hp.db'}")
-    scheduler = build_scheduler(settings, client_for(settings.slack_api_url))
 
-    def broken(now: dt.datetime, dry_run: bool = False) -> list:
+    def broken() -> dt.datetime:
         raise RuntimeError("database down")
 
-    scheduler.engine.post_due = broken  # type: ignore[method-assign]
+    scheduler = Services(settings).scheduler(broken)
     scheduler.run_once()  # does not raise
+
+
+def test_serve_shares_one_engine_between_commands_and_the_loop(tmp_path: Path) -> None:
+    """`/hp paus` and the loop act on the same engine, so a pause stops the next post."""
+    services = Services(settings_for(tmp_path, f"sqlite:///{tmp_path / 'hp.db'}"))
+    assert services.scheduler().engine is services.schedule_commands.engine
+    assert services.posting_engine.store.engine is services.database

@@ -5,11 +5,12 @@ from pathlib import Path
 import pytest
 
 from bot.evaluation.slack_standin import SlackStandIn
-from bot.schedules.service import build_engine, build_schedule_commands
 from bot.schedules.slash import REFUSAL, ScheduleCommands
+from bot.wiring import Services
 from tests.test_schedules_fixtures import (
     FakeRetriever,
     at,
+    build_engine,
     client_for,
     schedule,
     settings_for,
@@ -52,7 +53,7 @@ def settings(tmp_path: Path):
 @pytest.fixture()
 def commands(settings) -> ScheduleCommands:
     """The commands as `bot serve` builds them, with a fixed clock."""
-    commands = build_schedule_commands(settings)
+    commands = Services(settings).schedule_commands
     commands.clock = lambda: NOW
     return commands
 
@@ -125,7 +126,7 @@ def test_set_step(commands: ScheduleCommands) -> None:
 
 def test_commands_without_a_schedules_file(tmp_path: Path) -> None:
     """`bot serve` without schedules.yaml still answers, politely."""
-    commands = build_schedule_commands(settings_for(tmp_path, f"sqlite:///{tmp_path / 'x.db'}"))
+    commands = Services(settings_for(tmp_path, f"sqlite:///{tmp_path / 'x.db'}")).schedule_commands
     assert commands.handle("schema", "U1", "C1") == "Den här kanalen har inga schemalagda inlägg."
     assert commands.handle("hej", "U1", "C1") is None
 

@@ -15,7 +15,7 @@ from websockets.sync.server import ServerConnection, serve
 from bot.answer.types import Answer, Source, Turn
 from bot.evaluation.slack_standin import SlackStandIn, signed_headers
 from bot.settings import Settings
-from bot.slack import serve as serve_module
+from bot.wiring import Services, run_bot
 
 SECRET = "socket-secret"
 
@@ -63,21 +63,14 @@ def slack() -> Iterator[SlackStandIn]:
 
 
 @pytest.fixture()
-def scheduler(monkeypatch: pytest.MonkeyPatch) -> FakeScheduler:
-    """Replace the scheduled posts with a recording fake."""
-    fake = FakeScheduler()
-
-    def fake_schedules(settings: Settings, client: Any) -> tuple[None, FakeScheduler]:
-        fake.start()
-        return None, fake
-
-    monkeypatch.setattr(serve_module, "_schedules", fake_schedules)
-    return fake
+def scheduler() -> FakeScheduler:
+    """A recording fake of the scheduled posts."""
+    return FakeScheduler()
 
 
-def run_in_thread(settings: Settings, http: bool) -> tuple[threading.Event, threading.Thread,
-                                                            list[int | None]]:
-    """Start `serve.run` in a thread; wait until it serves."""
+def run_in_thread(settings: Settings, http: bool, scheduler: FakeScheduler) -> tuple[
+        threading.Event, threading.Thread, list[int | None]]:
+    """Start `run_bot` in a thread; wait until it serves."""
     stop, ready = threading.Event(), threading.Event()
     ports: list[int | None] = []
 
@@ -85,9 +78,10 @@ def run_in_thread(settings: Settings, http: bool) -> tuple[threading.Event, thre
         ports.append(port)
         ready.set()
 
-    thread = threading.Thread(target=serve_module.run, kwargs={
-        "settings": settings, "http": http, "host": "127.0.0.1", "port": 0,
-        "answerer": EchoAnswerer(), "stop": stop, "on_ready": on_ready}, daemon=True)
+    services = Services(settings, answerer=EchoAnswerer())
+    thread = threading.Thread(target=run_bot, args=(services,), kwargs={
+        "http": http, "host": "127.0.0.1", "port": 0, "stop": stop, "on_ready": on_ready,
+        "scheduler": scheduler}, daemon=True)
     thread.start()
     assert ready.wait(10), "the bot did not start"
     return stop, thread, ports
@@ -119,7 +113,7 @@ def test_socket_mode_acks_the_envelope_and_answers(slack: SlackStandIn, tmp_path
         settings = Settings(_env_file=None, slack_bot_token="xoxb-test",  # type: ignore[call-arg]
                             slack_app_token="xapp-test", slack_api_url=slack.url,
                             database_url=f"sqlite:///{tmp_path}/hp.db")
-        stop, thread, _ = run_in_thread(settings, http=False)
+        stop, thread, _ = run_in_thread(settings, http=False, scheduler=scheduler)
         try:
             assert got_ack.wait(5)
             assert acks[0]["envelope_id"] == "env-1"
@@ -138,7 +132,7 @@ def test_http_mode_through_run(slack: SlackStandIn, tmp_path: Path,
     settings = Settings(_env_file=None, slack_bot_token="xoxb-test",  # type: ignore[call-arg]
                         slack_signing_secret=SECRET, slack_api_url=slack.url,
                         database_url=f"sqlite:///{tmp_path}/hp.db")
-    stop, thread, ports = run_in_thread(settings, http=True)
+    stop, thread, ports = run_in_thread(settings, http=True, scheduler=scheduler)
     try:
         base = f"http://127.0.0.1:{ports[0]}"
         with urllib.request.urlopen(base + "/healthz", timeout=5) as resp:

@@ -9,17 +9,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bot.errors import HPError
+from bot.answer.types import Answerer
+from bot.cli.errors import CONFIG_ERROR, fail, translated
 from bot.settings import Settings
 
 out = Console()
 err = Console(stderr=True)
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print one clear line on stderr and return the Exit to raise."""
-    err.print(f"[bold red]Fel:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 def index(
@@ -34,8 +29,8 @@ def index(
 
     settings: Settings = ctx.obj
     if not settings.knowledge_dir.is_dir():
-        raise fail(f"mappen {settings.knowledge_dir} finns inte (KNOWLEDGE_DIR)", 2)
-    try:
+        raise fail(f"mappen {settings.knowledge_dir} finns inte (KNOWLEDGE_DIR)", CONFIG_ERROR)
+    with translated():
         kb = build_index(settings)
         if rebuild:
             kb.drop()
@@ -47,8 +42,6 @@ def index(
             report = kb.sync(
                 settings.knowledge_dir, lambda done, total: bar.update(task, completed=done, total=total)
             )
-    except HPError as exc:
-        raise fail(str(exc)) from exc
     for error in report.errors:
         # escape: a file named "möte [utkast].md" must not lose "[utkast]" to rich markup
         err.print(f"[yellow]Hoppade över[/] {escape(str(error))}", highlight=False, soft_wrap=True)
@@ -71,10 +64,8 @@ def ask(
 
     Example: bot ask "Vad är en HP-punkt?"
     """
-    try:
+    with translated():  # IndexMissing, or an embedding model that cannot load
         answer = _answerer(ctx.obj).ask(question)
-    except HPError as exc:  # IndexMissing, or an embedding model that cannot load
-        raise fail(str(exc)) from exc
     if as_json:
         out.print_json(json.dumps(answer.to_json(), ensure_ascii=False))
         return
@@ -88,10 +79,8 @@ def chat(ctx: typer.Context) -> None:
     from bot.answer.types import Turn
     from bot.cli.terminal import print_answer
 
-    try:
+    with translated():
         answerer = _answerer(ctx.obj)
-    except HPError as exc:
-        raise fail(str(exc)) from exc
     history: list[Turn] = []
     out.print("HP-assistenten. Ställ en fråga (tom rad avslutar).")
     while True:
@@ -101,18 +90,16 @@ def chat(ctx: typer.Context) -> None:
             break
         if not question.strip():
             break
-        try:
+        with translated():
             answer = answerer.ask(question, history)
-        except HPError as exc:
-            raise fail(str(exc)) from exc
         print_answer(out, answer)
         history.append(Turn(question, answer.text))
 
 
-def _answerer(settings: Settings):  # type: ignore[no-untyped-def]
-    from bot.wiring import build_answerer
+def _answerer(settings: Settings) -> Answerer:
+    from bot.wiring import Services
 
-    return build_answerer(settings)
+    return Services(settings).answerer
 
 
 def eval_cmd(
@@ -125,9 +112,10 @@ def eval_cmd(
 
     try:
         items = load_questions(questions)
+    except ValueError as exc:  # a malformed question file names its line
+        raise fail(exc, CONFIG_ERROR) from None
+    with translated():
         report = evaluate(_answerer(ctx.obj), items)
-    except (HPError, ValueError) as exc:
-        raise fail(str(exc)) from exc
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:

@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.console import Console
 from rich.table import Table
-from slack_sdk import WebClient
 
-from bot.errors import HPError
+from bot.cli.errors import CONFIG_ERROR, fail, translated
 from bot.settings import Settings
 
 LOCAL = ZoneInfo("Europe/Stockholm")
@@ -44,11 +43,6 @@ def _now(value: str | None) -> dt.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL)
 
 
-def _fail(exc: object) -> typer.Exit:
-    typer.echo(f"Fel: {exc}", err=True)
-    return typer.Exit(2)
-
-
 def post_due(
     ctx: typer.Context,
     now: Annotated[str | None, typer.Option(help="Tidpunkt (ISO 8601) att köra som.")] = None,
@@ -59,15 +53,15 @@ def post_due(
     Examples: `bot post-due`, `bot post-due --now 2026-12-28T09:00 --dry-run`.
     Exit code 1 when a post failed (the next run retries it), 2 on a configuration error.
     """
-    from bot.schedules.service import build_engine
+    from bot.wiring import Services
 
     settings: Settings = ctx.obj
     when = _now(now)
-    try:
-        client = None if dry_run else _client(settings)
-        outcomes = build_engine(settings, client).post_due(when, dry_run=dry_run)
-    except HPError as exc:
-        raise _fail(exc) from None
+    if not dry_run and settings.slack_bot_token is None:
+        raise fail("SLACK_BOT_TOKEN saknas (sätt i miljön eller .env)", CONFIG_ERROR)
+    with translated():
+        engine = Services(settings).schedule_engine(posting=not dry_run, required=True)
+        outcomes = engine.post_due(when, dry_run=dry_run)
     for outcome in outcomes:
         occ = outcome.occurrence
         local = occ.due_at.strftime("%Y-%m-%d %H:%M")
@@ -89,13 +83,11 @@ def schedules(
 ) -> None:
     """List upcoming posts, and posts that were missed or failed."""
     from bot.schedules.planner import KIND_LABELS, upcoming
-    from bot.schedules.service import build_engine
+    from bot.wiring import Services
 
     settings: Settings = ctx.obj
-    try:
-        engine = build_engine(settings, None)
-    except HPError as exc:
-        raise _fail(exc) from None
+    with translated():
+        engine = Services(settings).schedule_engine(posting=False, required=True)
     console = Console(width=120)
     table = Table("När", "Schema", "Typ", "Kanal", "Status", title="Kommande inlägg")
     for item in upcoming(engine, _now(now), count):
@@ -139,34 +131,28 @@ def preview(
     """Print exactly the post that would go out (the next one, or the first on --date)."""
     from bot.schedules.planner import describe
     from bot.schedules.planner import preview as render_preview
-    from bot.schedules.service import build_engine
+    from bot.wiring import Services
 
     settings: Settings = ctx.obj
     try:
         day = dt.date.fromisoformat(date) if date else None
     except ValueError:
         raise typer.BadParameter(f"{date!r} är inte ett datum (YYYY-MM-DD)") from None
+    with translated():
+        engine = Services(settings).schedule_engine(posting=False, required=True)
+    found = engine.schedules.get(schedule)
+    if found is None:
+        raise fail(f"schemat {schedule!r} finns inte i {settings.schedules_file}", CONFIG_ERROR)
+    if found.kind != kind.value:
+        raise fail(f"schemat {schedule!r} är av typen {found.kind}, inte {kind.value}", CONFIG_ERROR)
     try:
-        engine = build_engine(settings, None)
-        found = engine.schedules.get(schedule)
-        if found is None:
-            raise _fail(f"schemat {schedule!r} finns inte i {settings.schedules_file}")
-        if found.kind != kind.value:
-            raise _fail(f"schemat {schedule!r} är av typen {found.kind}, inte {kind.value}")
-        occ, text = render_preview(engine, schedule, day, _now(now))
-    except (HPError, LookupError) as exc:
-        raise _fail(exc) from None
+        with translated():
+            occ, text = render_preview(engine, schedule, day, _now(now))
+    except LookupError as exc:  # no occurrence on that date, or none ahead
+        raise fail(exc, CONFIG_ERROR) from None
     typer.echo(f"{describe(occ)} i {occ.channel}:", err=True)
     typer.echo(text)
 
-
-def _client(settings: Settings) -> WebClient:
-    """Build the Slack client (the poster adds rate-limit retries)."""
-    if settings.slack_bot_token is None:
-        raise HPError("SLACK_BOT_TOKEN saknas")
-    return WebClient(
-        token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
-    )
 
 
 def register(app: typer.Typer) -> None:

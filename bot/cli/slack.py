@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.cli.errors import CONFIG_ERROR, fail, translated
 from bot.settings import Settings
 
 _Http = Annotated[bool, typer.Option("--http", help="Events API over HTTP, not Socket Mode.")]
@@ -43,25 +44,19 @@ def serve(
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError
 
-    from bot.errors import ConfigError
-    from bot.slack.serve import missing_settings, run
+    from bot.slack.serve import missing_settings
+    from bot.wiring import Services, run_bot
 
     settings: Settings = ctx.obj
     missing = missing_settings(settings, http=http)
     if missing:
         names = ", ".join(missing)
-        typer.echo(f"Fel: {names} saknas (sätt i miljön eller .env). / Error: {names} not set.",
-                   err=True)
-        raise typer.Exit(2)
+        raise fail(f"{names} saknas (sätt i miljön eller .env).", CONFIG_ERROR)
     try:
-        run(settings, http=http, host=host, port=port)
-    except ConfigError as error:  # e.g. a malformed schedules.yaml: name it, no traceback
-        typer.echo(f"Fel: {error}", err=True)
-        raise typer.Exit(2) from None
+        with translated():  # e.g. a malformed schedules.yaml: named, no traceback
+            run_bot(Services(settings), http=http, host=host, port=port)
     except (BoltError, SlackApiError, OSError) as error:
-        typer.echo(f"Fel: kunde inte starta Slack-boten / Error: could not start: {error}",
-                   err=True)
-        raise typer.Exit(1) from None
+        raise fail(f"kunde inte starta Slack-boten: {error}") from None
 
 
 def feedback(
@@ -76,11 +71,10 @@ def feedback(
         bot feedback --export eval/feedback-review.jsonl
     """
     from bot.store.answers import AnswerLog
-    from bot.store.db import init_db, make_engine
+    from bot.store.db import open_database
 
     settings: Settings = ctx.obj
-    engine = make_engine(settings.database_url)
-    init_db(engine)
+    engine = open_database(settings.database_url)
     log = AnswerLog(engine, settings.feedback_salt.get_secret_value())
     console = Console()
     if export is not None:

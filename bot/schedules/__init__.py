@@ -3,12 +3,11 @@
 config      schedules.yaml → validated `Schedule` entries
 recurrence  pure: schedule + time window → `Occurrence`s (DST, Swedish holidays)
 rotation    pure: per-channel principle rotation and Respekttrappan step
-tables      the SQL tables (on `bot.store.db.METADATA`)
-store       claims per occurrence and state per channel
+claims      claims per occurrence and state per channel (tables in `bot.store.schedule_tables`)
 knowledge   the seven steps from knowledge/respekttrappan.yaml
 content     templates in prompts/ + knowledge → Slack mrkdwn text
 engine      `ScheduleEngine.post_due(now)`: claim → render → post → mark
 planner     read-only views: upcoming posts, previews, the next post to skip
 slash       `/hp schema | paus | fortsätt | hoppa | steg N`
-service     wiring for `bot serve` (`build_scheduler`, `build_schedule_commands`) and the CLI
+scheduler   the background loop of `bot serve` (its clock is a parameter)
 """

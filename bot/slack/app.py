@@ -13,7 +13,7 @@ from bot.settings import Settings
 from bot.slack.listeners import ScheduleCommands, register_listeners
 from bot.slack.responder import Responder
 from bot.store.answers import AnswerLog
-from bot.store.db import init_db, make_engine
+from bot.store.db import init_db, open_database
 from bot.store.events import EventDeduper
 
 
@@ -50,8 +50,8 @@ def build_app(
         client: the WebClient (`build_client(settings)` if None).
         schedule_commands: routes `/hp schema …`; without it those words are questions.
     """
-    engine = engine or make_engine(settings.database_url)
-    init_db(engine)
+    engine = engine or open_database(settings.database_url)
+    init_db(engine)  # a caller's own engine (tests, benchmarks) gets the tables too
     secret = settings.slack_signing_secret
     app = App(
         client=client or build_client(settings),

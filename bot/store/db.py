@@ -33,3 +33,19 @@ def make_engine(url: str) -> Engine:
 def init_db(engine: Engine) -> None:
     """Create every registered table that does not exist yet."""
     METADATA.create_all(engine)
+
+
+def open_database(url: str) -> Engine:
+    """Create the engine for `url` and every table of the bot.
+
+    A second process creating the tables at the same moment may lose the race on
+    CREATE TABLE; it then finds them made and the retry succeeds.
+    """
+    from bot.store import answers, events, schedule_tables  # noqa: F401 - they register their tables
+
+    engine = make_engine(url)
+    try:
+        init_db(engine)
+    except Exception:  # two processes racing on CREATE TABLE: the loser retries once
+        init_db(engine)
+    return engine
