@@ -393,6 +393,25 @@ def test_slash_schedule_commands_are_routed(slack: SlackStandIn, tmp_path: Path)
         server.shutdown()
 
 
+def test_a_failing_schedule_command_gets_the_swedish_error_only(slack: SlackStandIn, tmp_path: Path) -> None:
+    class Broken:
+        def handle(self, text: str, user_id: str, channel_id: str) -> str | None:
+            raise ConnectionRefusedError("database at 10.0.0.5:5432 refused")
+
+    settings = make_settings(slack, tmp_path)
+    server = SlackHTTPServer(build_app(settings, FakeAnswerer(), schedule_commands=Broken()), "127.0.0.1", 0)
+    server.start()
+    try:
+        running = Bot(slack, f"http://127.0.0.1:{server.port}/slack/events", FakeAnswerer(),
+                      make_engine(settings.database_url))
+        running.command("paus")
+        reply = slack.wait_for("response_url")[0].args["text"]
+        assert reply.startswith(":warning: Något gick fel")
+        assert "ConnectionRefusedError" not in reply and "10.0.0.5" not in reply
+    finally:
+        server.shutdown()
+
+
 def test_feedback_click_is_stored_and_exported(bot: Bot, slack: SlackStandIn, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     bot.event(mention())
