@@ -4,7 +4,9 @@ HPError
  ├── IndexMissing          the vector index has not been built (`bot index` first)
  ├── KnowledgeFileError    one file in knowledge/ could not be read (the rest still are)
  ├── EmbeddingError        the embedding backend could not be loaded or failed
- └── ConfigError           a configuration file (e.g. schedules.yaml) is invalid
+ ├── ConfigError           a configuration file (e.g. schedules.yaml) is invalid
+ ├── IndexUnavailable      Chroma is unreachable or failed (`bot index` would not help)
+ └── SlackUnavailable      Slack refused the bot's credentials or could not be reached at start
 """
 
 
@@ -34,3 +36,16 @@ class EmbeddingError(HPError):
 
 class ConfigError(HPError):
     """A configuration file is invalid; the message names the entry and field."""
+
+
+class IndexUnavailable(HPError):
+    """Chroma could not be reached or failed; the message names the server (or folder)."""
+
+    def __init__(self, where: str, reason: str, hint: str = "") -> None:
+        self.where, self.reason = where, reason
+        message = f"Chroma på {where} går inte att nå ({reason})."
+        super().__init__(f"{message} {hint}" if hint else message)
+
+
+class SlackUnavailable(HPError):
+    """Slack could not be reached, or refused the bot's token, when the bot started."""

@@ -73,6 +73,7 @@ def test_speed_helpers() -> None:
 
 
 @pytest.mark.skipif(not SWEFAQ.exists(), reason="SweFAQ dev set not present")
+@pytest.mark.slow
 def test_swefaq_bench_runs_end_to_end(tmp_path: Path) -> None:
     # The first 10 questions, each with its gold and one other candidate: ~20 answers.
     lines = []
@@ -100,6 +101,7 @@ def test_swefaq_bench_runs_end_to_end(tmp_path: Path) -> None:
     assert "| hybrid (ours) |" in printed.getvalue()
 
 
+@pytest.mark.slow
 def test_speed_bench_runs_end_to_end(tmp_path: Path) -> None:
     knowledge = tmp_path / "knowledge"
     knowledge.mkdir()

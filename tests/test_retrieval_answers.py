@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer.extractive import TEXTS
-from bot.answer.types import Answerer, Turn
+from bot.answer.policy import TEXTS
+from bot.answer.types import Answer, Answerer, Turn
 from bot.errors import IndexMissing
 from bot.ingest.knowledge import knowledge_files
 from bot.search.text import fold
@@ -36,9 +36,9 @@ def answerer(real_kb: RealKB) -> Answerer:
     return build_answerer(real_kb.settings)
 
 
-def ids(answer: object) -> list[str]:
+def ids(answer: Answer) -> list[str]:
     """The document ids of an answer's sources, in rank order."""
-    return [s.id for s in answer.sources]  # type: ignore[attr-defined]
+    return [s.id for s in answer.sources]
 
 
 def test_the_whole_knowledge_folder_is_indexed(real_kb: RealKB) -> None:

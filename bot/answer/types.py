@@ -1,7 +1,8 @@
 """The answerer interface shared by the CLI, Slack and scheduled posts.
 
 `Answerer` is a protocol: the extractive answerer (no LLM) is one implementation;
-an LLM-backed, claim-verified answerer will be another.
+an LLM-backed, claim-verified answerer will be another. Both follow the shared policy
+of `bot.answer.policy` (empty and long questions, follow-ups, refusals, user texts).
 """
 
 import re

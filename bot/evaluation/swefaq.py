@@ -11,12 +11,14 @@ import json
 import tempfile
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from bot.evaluation import questions
 from bot.search.embeddings import make_embeddings
 from bot.search.index import KnowledgeIndex, make_client
 from bot.search.retriever import HybridRetriever
@@ -24,6 +26,7 @@ from bot.settings import Settings
 
 DEPTH = 10  # chunks asked of each ranker; metrics are over the documents they name
 METRICS = ("mrr_at_10", "recall_at_1", "recall_at_5")
+reciprocal_rank = partial(questions.reciprocal_rank, k=10)  # SweFAQ's MRR counts the first ten
 
 
 def load_swefaq(path: Path) -> tuple[dict[str, str], list[tuple[str, str]]]:
@@ -59,18 +62,6 @@ def documents(chunk_doc_ids: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(chunk_doc_ids))
 
 
-def reciprocal_rank(ranked: Sequence[str], gold: str, k: int = 10) -> float:
-    """1/rank of `gold` among the first `k` of `ranked`, else 0.
-
-    >>> reciprocal_rank(["a", "b", "c"], "b")
-    0.5
-    >>> reciprocal_rank(["a", "b", "c"], "c", k=2)
-    0.0
-    """
-    top = list(ranked[:k])
-    return 1.0 / (top.index(gold) + 1) if gold in top else 0.0
-
-
 def summarise(rankings: Sequence[Sequence[str]], golds: Sequence[str]) -> dict[str, float]:
     """MRR@10 and recall@1/@5 over document rankings, one per query.
 
@@ -80,7 +71,7 @@ def summarise(rankings: Sequence[Sequence[str]], golds: Sequence[str]) -> dict[s
     pairs = list(zip(rankings, golds, strict=True))
     n = max(len(pairs), 1)
     return {
-        "mrr_at_10": round(sum(reciprocal_rank(r, g, 10) for r, g in pairs) / n, 4),
+        "mrr_at_10": round(sum(reciprocal_rank(r, g) for r, g in pairs) / n, 4),
         "recall_at_1": round(sum(g in r[:1] for r, g in pairs) / n, 4),
         "recall_at_5": round(sum(g in r[:5] for r, g in pairs) / n, 4),
     }
@@ -102,12 +93,9 @@ def index_corpus(folder: Path, corpus: dict[str, str], settings: Settings) -> Kn
 
 def rank(retriever: HybridRetriever, question: str) -> dict[str, list[str]]:
     """Document rankings of one question: ours, BM25 alone and dense alone."""
-    retriever._refresh()  # the BM25 baseline is the retriever's own lexical index
     ours = [h.source.id for h in retriever.hits(question, DEPTH)]
-    lexical = [retriever._sources[pos].id for pos, _ in retriever._lexical.search(question, DEPTH)]
-    index = retriever.index
-    vector = index.embeddings.embed_query(question)
-    dense = [d.metadata["doc_id"] for d in index.store().similarity_search_by_vector(vector, DEPTH)]
+    lexical = [s.id for s, _ in retriever.lexical(question, DEPTH)]
+    dense = [s.id for s, _ in retriever.dense(question, DEPTH)]
     return {"ours": documents(ours), "bm25": documents(lexical), "dense": documents(dense)}
 
 

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.ingest.knowledge import split_front_matter
 
@@ -105,7 +106,13 @@ class TextMaker:
         return out
 
 
-def unit_vectors(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
-    """`n` random unit vectors of dimension `dim` (float32)."""
+def unit_vectors(rng: np.random.Generator, n: int, dim: int) -> npt.NDArray[np.float32]:
+    """Return `n` random unit vectors of dimension `dim` (float32).
+
+    >>> vectors = unit_vectors(np.random.default_rng(0), 2, 3)
+    >>> vectors.shape, vectors.dtype, np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
+    ((2, 3), dtype('float32'), True)
+    """
     vectors = rng.standard_normal((n, dim)).astype(np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit: npt.NDArray[np.float32] = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return unit

@@ -1,27 +1,44 @@
-"""The vector index: Chroma (embedded or server) through langchain-chroma, synced incrementally.
+"""The vector index: one Chroma collection (embedded or server), synced incrementally.
 
 Chunk ids are content hashes, so a sync embeds only chunks that are new, deletes only
-chunks that disappeared, and parses only files whose bytes changed.
+chunks that disappeared, and parses only files whose bytes changed. This is the only
+module that talks to Chroma: the rest of the bot sees `Source`s, rows and rankings, and
+Chroma's own errors become `IndexMissing` or `IndexUnavailable` here.
 """
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import chromadb
+import numpy as np
+import numpy.typing as npt
+from chromadb.api import ClientAPI
+from chromadb.api.collection_configuration import CreateCollectionConfiguration
+from chromadb.api.models.Collection import Collection
+from chromadb.api.types import Include, Metadata
 from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from bot.errors import IndexMissing, KnowledgeFileError
+from bot.errors import HPError, IndexMissing, IndexUnavailable, KnowledgeFileError
 from bot.ingest.chunking import Chunk, chunk_document
 from bot.ingest.knowledge import knowledge_files, load_knowledge
 from bot.search.embeddings import model_id
+from bot.search.types import Source
+
+__all__ = ["ChunkRows", "Client", "KnowledgeIndex", "Metadata", "SyncReport", "make_client", "plan_sync"]
 
 log = logging.getLogger(__name__)
-BATCH = 64
+BATCH = 64  # chunks embedded and written per call during a sync
+PAGE = 5000  # chromadb 1.5 fails one unbounded `get` past 32,766 records ("too many SQL variables")
+SERVER_HINT = "Kontrollera att Chroma-servern är igång och att CHROMA_HOST och CHROMA_PORT stämmer."
+_CONFIGURATION: CreateCollectionConfiguration = {"hnsw": {"space": "cosine"}}
 Progress = Callable[[int, int], None]  # (done, total) chunks embedded
+Client = ClientAPI  # for callers that hold a client without importing chromadb
 
 
 @dataclass
@@ -35,143 +52,275 @@ class SyncReport:
     errors: list[KnowledgeFileError] = field(default_factory=list)
 
 
-PAGE = 5000
+@dataclass(frozen=True)
+class ChunkRows:
+    """Stored chunks as parallel columns (Chroma's own shape, cheap for many chunks)."""
+
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[Metadata]
+    vectors: npt.NDArray[np.float32] | None = field(default=None, compare=False)
+
+    def head(self, n: int) -> "ChunkRows":
+        """Return the first `n` chunks."""
+        vectors = None if self.vectors is None else self.vectors[:n]
+        return ChunkRows(self.ids[:n], self.texts[:n], self.metadatas[:n], vectors)
+
+    def sources(self) -> list[Source]:
+        """Return the chunks as `Source`s with score 0.
+
+        >>> ChunkRows(["c1"], ["En APT i månaden."], [{"doc_id": "apt", "title": "APT"}]).sources()
+        [Source(id='apt', title='APT', section='', score=0.0, text='En APT i månaden.', url=None, chunk_id='c1')]
+        """
+        return [
+            Source(
+                id=str(m["doc_id"]), title=str(m["title"]), section=str(m.get("section", "")),
+                score=0.0, text=str(text), url=str(m.get("url") or "") or None, chunk_id=cid,
+            )
+            for cid, text, m in zip(self.ids, self.texts, self.metadatas, strict=True)
+        ]
 
 
-def get_all(collection, include: list[str]) -> dict[str, list]:  # type: ignore[no-untyped-def, type-arg]
-    """Read a whole collection page by page.
+@dataclass
+class SyncPlan:
+    """What a sync must do: chunks to embed, ids to delete, metadata to refresh."""
 
-    chromadb 1.5 fails one unbounded `get` past 32,766 records ("too many SQL
-    variables"), so large knowledge bases are read in pages.
-    """
-    out: dict[str, list] = {"ids": [], **{key: [] for key in include}}  # type: ignore[type-arg]
-    offset = 0
-    while True:
-        page = collection.get(include=include, limit=PAGE, offset=offset)
-        for key in out:
-            out[key].extend(page[key] or [])
-        if len(page["ids"]) < PAGE:
-            return out
-        offset += PAGE
+    report: SyncReport
+    new: list[tuple[Chunk, str]] = field(default_factory=list)  # (chunk, file fingerprint)
+    stale: set[str] = field(default_factory=set)
+    refreshed: list[tuple[list[str], list[Metadata]]] = field(default_factory=list)  # per document
 
 
-def make_client(chroma_path: Path, host: str | None = None, port: int = 8000):  # type: ignore[no-untyped-def]
+def plan_sync(folder: Path, existing: ChunkRows) -> SyncPlan:
+    """Compare `folder` with the stored chunks; files whose bytes are unchanged are not parsed."""
+    stored_fp: dict[str, str] = {}
+    ids_by_doc: dict[str, set[str]] = {}
+    for cid, meta in zip(existing.ids, existing.metadatas, strict=False):
+        stored_fp[str(meta["doc_id"])] = str(meta.get("fingerprint", ""))
+        ids_by_doc.setdefault(str(meta["doc_id"]), set()).add(cid)
+    present = {p.stem for p in knowledge_files(folder)}
+    docs, errors = load_knowledge(folder, skip=lambda p, fp: stored_fp.get(p.stem) == fp)
+    plan = SyncPlan(SyncReport(errors=errors, documents=len(present)))
+    for doc in docs:
+        chunks = chunk_document(doc)
+        old = ids_by_doc.get(doc.id, set())
+        plan.stale |= old - {c.id for c in chunks}
+        kept = [c for c in chunks if c.id in old]
+        if kept:  # same text, new file bytes: update the fingerprint, don't re-embed
+            plan.refreshed.append(([c.id for c in kept], [c.metadata(doc.fingerprint) for c in kept]))
+        plan.new += [(c, doc.fingerprint) for c in chunks if c.id not in old]
+    for gone in set(ids_by_doc) - present:  # file deleted
+        plan.stale |= ids_by_doc[gone]
+    plan.report.added, plan.report.deleted = len(plan.new), len(plan.stale)
+    plan.report.unchanged = len(existing.ids) - len(plan.stale)
+    return plan
+
+
+def make_client(chroma_path: Path, host: str | None = None, port: int = 8000) -> ClientAPI:
     """Return a Chroma client: HTTP when `host` is set, else embedded under `chroma_path`."""
-    import chromadb
-
     if host:
-        return chromadb.HttpClient(host=host, port=port)
+        try:
+            return chromadb.HttpClient(host=host, port=port)
+        except Exception as exc:  # chromadb asks the server for its tenant right here
+            raise IndexUnavailable(f"{host}:{port}", str(exc) or type(exc).__name__, SERVER_HINT) from exc
     chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(chroma_path))
+
+
+def _where(client: ClientAPI) -> tuple[str, str]:
+    """Name where `client` keeps its data, and what to check when it fails."""
+    settings = client.get_settings()
+    if settings.is_persistent:
+        return str(settings.persist_directory), ""
+    if settings.chroma_server_host:
+        return f"{settings.chroma_server_host}:{settings.chroma_server_http_port}", SERVER_HINT
+    return "minnet", ""
 
 
 class KnowledgeIndex:
     """One Chroma collection of knowledge chunks."""
 
-    def __init__(self, client, collection: str, embeddings: Embeddings) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, client: ClientAPI, collection: str, embeddings: Embeddings) -> None:
         self.client = client
         self.name = collection
         self.embeddings = embeddings
         self.model = model_id(embeddings)
-
-    def store(self, create: bool = False) -> Chroma:
-        """The LangChain vector store; raises IndexMissing when the collection is absent."""
-        if not create and not self.exists():
-            raise IndexMissing()
-        return Chroma(
-            client=self.client,
-            collection_name=self.name,
-            embedding_function=self.embeddings,
-            collection_metadata={"embedding_model": self.model},
-            collection_configuration={"hnsw": {"space": "cosine"}},
-        )
+        self._handle: Collection | None = None  # the collection `state()` last saw
 
     def exists(self) -> bool:
-        """True when the collection exists and holds chunks."""
+        """Return True when the collection exists and holds chunks; IndexUnavailable when Chroma fails."""
         try:
-            return self.client.get_collection(self.name).count() > 0
-        except Exception:  # chromadb raises NotFoundError/ValueError depending on version
+            collection = self._open()
+        except IndexMissing:
             return False
-
-    def drop(self) -> None:
-        """Delete the collection (for `bot index --rebuild`)."""
-        if self.exists() or self.name in [c.name for c in self.client.list_collections()]:
-            self.client.delete_collection(self.name)
-
-    def version(self) -> str:
-        """A token that changes whenever the indexed content changes."""
-        return self.state()[1]
+        with self._guard():
+            return collection.count() > 0
 
     def state(self) -> tuple[str, str]:
         """(collection id, content version): one call that tells a reader whether to reload.
 
         The id changes when the collection is dropped and rebuilt, even with the same content.
         """
-        try:
-            collection = self.client.get_collection(self.name)
-        except (NotFoundError, ValueError) as exc:  # never indexed: not a Chroma traceback
-            raise IndexMissing() from exc
+        collection = self._open()
         return str(collection.id), str((collection.metadata or {}).get("index_version", ""))
 
+    def version(self) -> str:
+        """Return a token that changes whenever the indexed content changes."""
+        return self.state()[1]
+
     def stored_model(self) -> str | None:
-        """The embedding model the collection was built with."""
-        meta = self.client.get_collection(self.name).metadata or {}
-        return meta.get("embedding_model")  # type: ignore[no-any-return]
+        """Return the embedding model the collection was built with."""
+        model = (self._open().metadata or {}).get("embedding_model")
+        return None if model is None else str(model)
+
+    def chunks(self) -> list[Source]:
+        """Return every stored chunk as a `Source` (score 0), in storage order."""
+        return self.rows().sources()
+
+    def rows(self, vectors: bool = False) -> ChunkRows:
+        """Return every stored chunk as columns; `vectors` adds the stored embeddings."""
+        include: Include = ["documents", "metadatas", "embeddings"] if vectors else ["documents", "metadatas"]
+        return self._read(self._open(), include)
+
+    def dense(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+        """Return the `k` chunks nearest to `vector` as (chunk id, cosine), best first.
+
+        It queries the collection `state()` last saw, so a reader that checks the state
+        before each query pays two Chroma calls per query, not three.
+        """
+        collection = self._open() if self._handle is None else self._handle
+        with self._guard():
+            query = np.asarray([vector], dtype=np.float32)
+            got = collection.query(query_embeddings=query, n_results=k, include=["distances"])
+        distances = (got["distances"] or [[]])[0]  # cosine *distances*: lower is closer
+        return [(cid, 1.0 - float(d)) for cid, d in zip(got["ids"][0], distances, strict=True)]
+
+    def store(self, create: bool = False) -> Chroma:
+        """Return the collection as a LangChain vector store; IndexMissing when it is absent."""
+        if not create and not self.exists():
+            raise IndexMissing()
+        with self._guard():
+            return Chroma(
+                client=self.client, collection_name=self.name, embedding_function=self.embeddings,
+                collection_metadata={"embedding_model": self.model}, collection_configuration=_CONFIGURATION,
+            )
+
+    def add(self, rows: ChunkRows) -> None:
+        """Store chunks with their precomputed vectors, replacing any with the same id."""
+        if rows.vectors is None:
+            raise ValueError("KnowledgeIndex.add needs the vectors of the chunks")
+        if rows.ids:
+            collection = self._writable()
+            with self._guard():
+                collection.upsert(ids=rows.ids, embeddings=rows.vectors, documents=rows.texts,
+                                  metadatas=rows.metadatas)
+
+    def update_metadata(self, ids: list[str], metadatas: list[Metadata]) -> None:
+        """Replace the metadata of stored chunks; their texts and vectors stay."""
+        collection = self._writable()
+        with self._guard():
+            collection.update(ids=ids, metadatas=metadatas)
+
+    def delete(self, ids: list[str]) -> None:
+        """Remove chunks by id."""
+        collection = self._writable()
+        with self._guard():
+            collection.delete(ids=ids)
+
+    def stamp(self) -> None:
+        """Record a new content version (a hash of every chunk id) and the embedding model."""
+        collection = self._open()
+        ids = sorted(self._read(collection, []).ids)
+        version = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+        meta = dict(collection.metadata or {})
+        meta.pop("hnsw:space", None)
+        with self._guard():
+            collection.modify(metadata={**meta, "embedding_model": self.model, "index_version": version})
+
+    def drop(self) -> None:
+        """Delete the collection (for `bot index --rebuild`); nothing happens when it is absent."""
+        self._handle = None
+        try:
+            with self._guard():
+                self.client.delete_collection(self.name)
+        except IndexMissing:
+            pass
 
     def sync(self, folder: Path, progress: Progress | None = None) -> SyncReport:
         """Bring the collection in line with `folder`, embedding only what changed."""
+        self._drop_if_model_changed()
+        plan = plan_sync(folder, self._read(self._open(create=True), ["metadatas"]))
+        for ids, metadatas in plan.refreshed:
+            self.update_metadata(ids, metadatas)
+        if plan.stale:
+            self.delete(sorted(plan.stale))
+        self._embed(plan.new, progress)
+        if plan.new or plan.stale or not self.version():
+            self.stamp()
+        return plan.report
+
+    def _drop_if_model_changed(self) -> None:
+        """Drop the collection when it was built with another embedding model."""
         if self.exists() and self.stored_model() not in (None, self.model):
             log.warning("embedding model changed (%s → %s): rebuilding", self.stored_model(), self.model)
             self.embeddings.embed_query("probe")  # a model that cannot load must not cost the index
             self.drop()
-        store = self.store(create=True)
-        collection = store._collection  # langchain-chroma exposes no public metadata/update API
-        existing = get_all(collection, ["metadatas"])
-        stored_fp: dict[str, str] = {}
-        ids_by_doc: dict[str, set[str]] = {}
-        for cid, meta in zip(existing["ids"], existing["metadatas"] or [], strict=False):
-            stored_fp[str(meta["doc_id"])] = str(meta.get("fingerprint", ""))
-            ids_by_doc.setdefault(str(meta["doc_id"]), set()).add(cid)
 
-        present = {p.stem for p in knowledge_files(folder)}
-        docs, errors = load_knowledge(folder, skip=lambda p, fp: stored_fp.get(p.stem) == fp)
-        report = SyncReport(errors=errors, documents=len(present))
-        new_chunks: list[tuple[Chunk, str]] = []
-        stale: set[str] = set()
-        for doc in docs:
-            chunks = chunk_document(doc)
-            old = ids_by_doc.get(doc.id, set())
-            stale |= old - {c.id for c in chunks}
-            kept = [c.id for c in chunks if c.id in old]
-            if kept:  # same text, new file bytes: update the fingerprint, don't re-embed
-                metas = [c.metadata(doc.fingerprint) for c in chunks if c.id in old]
-                collection.update(ids=kept, metadatas=metas)
-            new_chunks += [(c, doc.fingerprint) for c in chunks if c.id not in old]
-        for gone in set(ids_by_doc) - present:  # file deleted
-            stale |= ids_by_doc[gone]
-        if stale:
-            store.delete(ids=sorted(stale))
-        self._add(store, new_chunks, progress)
-        report.added, report.deleted = len(new_chunks), len(stale)
-        report.unchanged = len(existing["ids"]) - len(stale)
-        if new_chunks or stale or not self.version():
-            self._stamp(collection)
-        return report
-
-    def _add(self, store: Chroma, items: list[tuple[Chunk, str]], progress: Progress | None) -> None:
+    def _embed(self, items: list[tuple[Chunk, str]], progress: Progress | None) -> None:
+        """Embed and store new chunks in batches."""
         for start in range(0, len(items), BATCH):
             batch = items[start : start + BATCH]
-            store.add_texts(
-                texts=[c.text for c, _ in batch],
-                metadatas=[c.metadata(fp) for c, fp in batch],
-                ids=[c.id for c, _ in batch],
-            )
+            texts = [c.text for c, _ in batch]
+            vectors = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
+            self.add(ChunkRows([c.id for c, _ in batch], texts, [c.metadata(fp) for c, fp in batch], vectors))
             if progress:
                 progress(min(start + BATCH, len(items)), len(items))
 
-    def _stamp(self, collection) -> None:  # type: ignore[no-untyped-def]
-        ids = sorted(get_all(collection, [])["ids"])
-        version = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
-        meta = dict(collection.metadata or {})
-        meta.pop("hnsw:space", None)
-        collection.modify(metadata={**meta, "embedding_model": self.model, "index_version": version})
+    def _open(self, create: bool = False) -> Collection:
+        """Fetch the collection (created when asked) and keep its handle for `dense`."""
+        with self._guard():
+            if create:
+                collection = self.client.get_or_create_collection(
+                    self.name, embedding_function=None, metadata={"embedding_model": self.model},
+                    configuration=_CONFIGURATION,
+                )
+            else:
+                collection = self.client.get_collection(self.name)
+        self._handle = collection
+        return collection
+
+    def _writable(self) -> Collection:
+        """Return the collection last opened, else create it."""
+        return self._open(create=True) if self._handle is None else self._handle
+
+    def _read(self, collection: Collection, include: Include) -> ChunkRows:
+        """Read the whole collection page by page."""
+        ids: list[str] = []
+        texts: list[str] = []
+        metadatas: list[Metadata] = []
+        pages: list[npt.NDArray[np.float32]] = []
+        with self._guard():
+            while True:
+                page = collection.get(include=include, limit=PAGE, offset=len(ids))
+                ids += page["ids"]
+                texts += page["documents"] or []
+                metadatas += page["metadatas"] or []
+                if page["embeddings"] is not None and len(page["ids"]):
+                    pages.append(np.asarray(page["embeddings"], dtype=np.float32))
+                if len(page["ids"]) < PAGE:
+                    break
+        vectors = np.concatenate(pages) if pages else np.empty((0, 0), dtype=np.float32)
+        return ChunkRows(ids, texts, metadatas, vectors if "embeddings" in include else None)
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn Chroma's errors into ours: a missing collection, or a Chroma that fails."""
+        try:
+            yield
+        except NotFoundError as exc:
+            raise IndexMissing() from exc
+        except HPError:
+            raise
+        except Exception as exc:  # unreachable server, locked database, invalid name, ...
+            where, hint = _where(self.client)
+            raise IndexUnavailable(where, str(exc) or type(exc).__name__, hint) from exc

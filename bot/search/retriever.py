@@ -1,11 +1,10 @@
 """Hybrid retrieval: dense (Chroma) and BM25 candidates, fused; a floor for "not covered"."""
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from langchain_chroma import Chroma
-
-from bot.search.index import KnowledgeIndex, get_all
+from bot.errors import IndexMissing
+from bot.search.index import KnowledgeIndex
 from bot.search.lexical import LexicalIndex
 from bot.search.text import detect_language
 from bot.search.types import Source
@@ -31,8 +30,9 @@ class Hit:
 
 
 def fuse(dense: dict[int, float], lexical: dict[int, float], weight: float = DENSE_WEIGHT) -> dict[int, float]:
-    """Convex mix of two score maps (position → score), each min-max normalised over its
-    candidates; a position missing from one side scores 0 there.
+    """Mix two score maps (position → score), each min-max normalised over its candidates.
+
+    A position missing from one side scores 0 there.
 
     Reciprocal-rank fusion was measured too and ranked below dense alone on SweFAQ
     (MRR@10 0.693 vs 0.710), because it throws away how far apart the scores are.
@@ -45,12 +45,13 @@ def fuse(dense: dict[int, float], lexical: dict[int, float], weight: float = DEN
 
 
 def _minmax(scores: dict[int, float]) -> dict[int, float]:
+    """Scale scores to 0..1 over their range (all 1 when they are equal)."""
     lo, hi = min(scores.values(), default=0.0), max(scores.values(), default=0.0)
     return {p: (s - lo) / (hi - lo) if hi > lo else 1.0 for p, s in scores.items()}
 
 
 def relevance(dense: float, coverage: float, language: str = "sv") -> float:
-    """One number for the floor: dense cosine, raised by the (IDF-weighted) terms found.
+    """Score a hit for the floor: dense cosine, raised by the (IDF-weighted) terms found.
 
     An English question matches Swedish passages with a lower cosine and shares few
     terms with them; the offset puts it on the Swedish scale (calibrated, see README).
@@ -59,6 +60,21 @@ def relevance(dense: float, coverage: float, language: str = "sv") -> float:
     0.85
     """
     return dense + 0.05 * coverage + (0.03 if language == "en" else 0.0)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The chunks of one index version, with their BM25 index (replaced whole on a change)."""
+
+    sources: list[Source]
+    lexical: LexicalIndex
+    positions: dict[str, int] = field(default_factory=dict)  # chunk id → position
+
+    @classmethod
+    def of(cls, sources: list[Source]) -> "Corpus":
+        """Index `sources` for BM25 by title, section and text."""
+        lexical = LexicalIndex([f"{s.title} {s.section} {s.text}" for s in sources])
+        return cls(sources, lexical, {s.chunk_id: i for i, s in enumerate(sources)})
 
 
 class HybridRetriever:
@@ -70,60 +86,58 @@ class HybridRetriever:
         self.weight = weight
         self._lock = threading.Lock()
         self._state: tuple[str, str] | None = None
-        self._store: Chroma | None = None
-        self._sources: list[Source] = []
-        self._pos: dict[str, int] = {}
-        self._lexical = LexicalIndex([])
+        self._corpus = Corpus.of([])
 
-    def _refresh(self) -> Chroma:
-        """Return the vector store, reloading it and the BM25 side when the index changed.
+    def refresh(self) -> Corpus:
+        """Return the current chunks, reloading them and BM25 when the index changed.
 
-        One `get_collection` per query; the store and chunk texts are kept until the
-        collection's id or version stamp changes (a re-index, here or in another replica).
+        One Chroma call per query; the chunks are kept until the collection's id or version
+        stamp changes (a re-index, here or in another replica). IndexMissing when it is empty.
         """
         state = self.index.state()
         with self._lock:
-            if state == self._state and self._store is not None:
-                return self._store
-            store = self.index.store()
-            got = get_all(store._collection, ["documents", "metadatas"])
-            self._sources = [
-                Source(
-                    id=str(m["doc_id"]), title=str(m["title"]), section=str(m.get("section", "")),
-                    score=0.0, text=str(doc), url=str(m.get("url") or "") or None, chunk_id=cid,
-                )
-                for cid, doc, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-            ]
-            self._pos = {s.chunk_id: i for i, s in enumerate(self._sources)}
-            self._lexical = LexicalIndex([f"{s.title} {s.section} {s.text}" for s in self._sources])
-            self._state, self._store = state, store
-            return store
+            if state != self._state:
+                sources = self.index.chunks()
+                if not sources:
+                    raise IndexMissing()
+                self._corpus, self._state = Corpus.of(sources), state
+            return self._corpus
+
+    def dense(self, query: str, k: int) -> list[tuple[Source, float]]:
+        """Rank by the vector index alone: return the top `k` chunks with their cosine."""
+        return self._dense(self.refresh(), query, k)
+
+    def lexical(self, query: str, k: int) -> list[tuple[Source, float]]:
+        """Rank by BM25 alone: return the top `k` chunks with a positive BM25 score."""
+        corpus = self.refresh()
+        return [(corpus.sources[pos], score) for pos, score in corpus.lexical.search(query, k)]
 
     def hits(self, query: str, k: int = 5) -> list[Hit]:
-        """Top `k` hits by fused rank, each with its relevance (no floor applied)."""
-        store = self._refresh()
-        vector = self.index.embeddings.embed_query(query)
-        # Despite its name this returns cosine *distances* (lower is closer).
-        dense_docs = store.similarity_search_by_vector_with_relevance_scores(vector, k=CANDIDATES)
-        dense = {self._pos[d.id]: 1.0 - float(dist) for d, dist in dense_docs if d.id in self._pos}
-        lexical = dict(self._lexical.search(query, CANDIDATES))
+        """Return the top `k` hits by fused rank, each with its relevance (no floor applied)."""
+        corpus = self.refresh()
+        dense = {corpus.positions[s.chunk_id]: cos for s, cos in self._dense(corpus, query, CANDIDATES)}
+        lexical = dict(corpus.lexical.search(query, CANDIDATES))
         fused = fuse(dense, lexical, self.weight)
         ranked = sorted(fused, key=lambda p: -fused[p])[:k]
         language = detect_language(query)
         floor_dense = min(dense.values(), default=0.0)
         out = []
         for pos in ranked:
-            source = self._sources[pos]
-            coverage = self._lexical.coverage(query, pos)
+            coverage = corpus.lexical.coverage(query, pos)
             d = dense.get(pos, floor_dense)
             rel = relevance(d, coverage, language)
-            out.append(Hit(replace(source, score=rel), d, lexical.get(pos, 0.0), coverage, rel))
+            out.append(Hit(replace(corpus.sources[pos], score=rel), d, lexical.get(pos, 0.0), coverage, rel))
         return out
 
     def search(self, query: str, k: int = 5) -> list[Source]:
-        """Sources above the relevance floor, in rank order."""
+        """Return the sources above the relevance floor, in rank order."""
         hits = self.hits(query, k)
         if not hits or max(h.relevance for h in hits) < self.floor:
             return []
         return [h.source for h in hits if h.relevance >= self.floor]
 
+    def _dense(self, corpus: Corpus, query: str, k: int) -> list[tuple[Source, float]]:
+        """Rank `corpus` by cosine to the query; chunks the corpus lacks are skipped."""
+        vector = self.index.embeddings.embed_query(query)
+        ranked = self.index.dense(vector, k)
+        return [(corpus.sources[corpus.positions[cid]], cos) for cid, cos in ranked if cid in corpus.positions]

@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_SWEDISH
 
@@ -34,7 +35,7 @@ _STOP_FOLDED = frozenset(fold(w) for w in _STOP)
 
 
 @lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
+def _stemmer() -> Any:  # PyStemmer publishes no types
     import Stemmer  # PyStemmer: Snowball's Swedish stemmer, fast C implementation
 
     return Stemmer.Stemmer("swedish")

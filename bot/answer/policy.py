@@ -1,0 +1,153 @@
+"""The answer policy every answerer shares: what a question becomes, and what the user reads.
+
+An answerer calls `prepare` first, answers an empty question with `empty_answer`, picks
+its retrieval query with `retrieval_query`/`choose_query`, and refuses with `refusal`;
+only finding and wording the answer itself is its own. All user-visible texts live here.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.answer.types import Answer, Source, Turn
+from bot.ingest.cutting import cut_point
+from bot.search.text import detect_language, words
+
+__all__ = [
+    "TEXTS",
+    "Prepared",
+    "answered",
+    "choose_query",
+    "empty_answer",
+    "is_follow_up",
+    "prepare",
+    "refusal",
+    "retrieval_query",
+]
+
+_FOLLOW_UP = re.compile(r"^(och|men|samt|också|även|and|but|what about|how about)\b", re.I)
+SHORT_QUESTION_WORDS = 6  # a question this short in a conversation is read as a follow-up
+
+TEXTS = {
+    "sv": {
+        "intro": "Så här står det i förbundets dokument:",
+        "empty": "Skriv en fråga, till exempel: *Vad är en HP-punkt?* eller "
+        "*Vilket steg i Respekttrappan tar vi på nästa APT?*",
+        "refusal": "Det hittar jag inget om i förbundets dokument, så jag vill inte gissa. "
+        "Fråga gärna din förbundschef eller den som samordnar arbetet med de horisontella "
+        "principerna i ditt projekt. Gäller det diskriminering kan du också vända dig till "
+        "Diskrimineringsombudsmannen (DO).",
+        "long": "Frågan var mycket lång ({n} tecken), så jag använde bara de första {max} tecknen.",
+    },
+    "en": {
+        "intro": "Here is what the association's documents say (quoted in Swedish):",
+        "empty": "Please type a question, for example: *What is an HP point?*",
+        "refusal": "I can't find anything about that in the association's documents, so I won't "
+        "guess. Please ask your manager (förbundschef) or the person who coordinates the "
+        "horizontal principles in your project. For discrimination matters you can also "
+        "contact the Equality Ombudsman (DO).",
+        "long": "Your question was very long ({n} characters), so I only used the first {max}.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A question ready to answer: trimmed, shortened if need be, its language known."""
+
+    text: str
+    language: str  # "sv" or "en"
+    notice: str | None = None  # e.g. that a very long question was shortened
+    history: tuple[Turn, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """Return True when there is no question to answer."""
+        return not self.text
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """Return the user texts in the question's language."""
+        return TEXTS[self.language]
+
+
+def prepare(question: str, history: Sequence[Turn] = (), max_chars: int = 2000) -> Prepared:
+    """Trim `question`, detect its language, and cut it at a word before `max_chars`.
+
+    >>> prepare("  Vad är en APT? ")
+    Prepared(text='Vad är en APT?', language='sv', notice=None, history=())
+    >>> long = prepare("ord " * 10, max_chars=10)
+    >>> long.text, long.notice
+    ('ord ord', 'Frågan var mycket lång (39 tecken), så jag använde bara de första 10 tecknen.')
+    """
+    text = question.strip()
+    language = detect_language(text) if text else "sv"
+    notice = None
+    if len(text) > max_chars:
+        notice = TEXTS[language]["long"].format(n=len(text), max=max_chars)
+        text = text[: cut_point(text, max_chars)].rstrip()
+    return Prepared(text, language, notice, tuple(history))
+
+
+def empty_answer(prepared: Prepared) -> Answer:
+    """Answer an empty question with a hint of what to ask.
+
+    >>> empty_answer(prepare("  ")).text.startswith("Skriv en fråga")
+    True
+    """
+    return Answer(prepared.text, prepared.texts["empty"], refused=True, language=prepared.language)
+
+
+def refusal(prepared: Prepared, meta: dict[str, object] | None = None) -> Answer:
+    """Refuse: the documents do not answer the question, so the answerer must not guess.
+
+    >>> refusal(prepare("What is for lunch?")).text.startswith("I can't find anything")
+    True
+    """
+    return Answer(
+        prepared.text, prepared.texts["refusal"], True, prepared.language,
+        notice=prepared.notice, meta=dict(meta or {}),
+    )
+
+
+def answered(prepared: Prepared, text: str, sources: Sequence[Source], meta: dict[str, object]) -> Answer:
+    """Return the answer `text`, citing `sources` as `[n]`, with the question's notice."""
+    return Answer(prepared.text, text, False, prepared.language, tuple(sources), prepared.notice, meta)
+
+
+def is_follow_up(question: str) -> bool:
+    """Return True when the question opens like a follow-up ("och ...", "what about ...").
+
+    >>> is_follow_up("och hur ofta då?"), is_follow_up("Vad är Lex Heller?")
+    (True, False)
+    """
+    return bool(_FOLLOW_UP.match(question.strip()))
+
+
+def retrieval_query(question: str, history: Sequence[Turn]) -> str:
+    """Add the previous question to a short follow-up ("och hur ofta då?").
+
+    >>> retrieval_query("och hur ofta då?", [Turn("Vad är en APT?", "...")])
+    'Vad är en APT? och hur ofta då?'
+    >>> retrieval_query("och hur ofta då?", [])
+    'och hur ofta då?'
+    """
+    if history and (len(words(question)) <= SHORT_QUESTION_WORDS or is_follow_up(question)):
+        return f"{history[-1].question} {question}"
+    return question
+
+
+def choose_query(prepared: Prepared, answerable_alone: bool) -> str:
+    """Pick the retrieval query: the question alone, or with the previous turn.
+
+    "och hur ofta då?" needs the earlier question; "Vad är Lex Heller?" asked later in
+    the same thread does not, so a question the documents answer alone stays alone.
+
+    >>> thread = prepare("Vad är Lex Heller?", [Turn("Hur ofta hålls en APT?", "...")])
+    >>> choose_query(thread, answerable_alone=True), choose_query(thread, answerable_alone=False)
+    ('Vad är Lex Heller?', 'Hur ofta hålls en APT? Vad är Lex Heller?')
+    """
+    combined = retrieval_query(prepared.text, prepared.history)
+    if combined == prepared.text or (answerable_alone and not is_follow_up(prepared.text)):
+        return prepared.text
+    return combined
