@@ -102,6 +102,7 @@ def test_missing_file() -> None:
     assert load_schedules(Path("/nonexistent/schedules.yaml"), missing_ok=True) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command", [["post-due"], ["schedules"], ["preview", "hp", "--schedule", "projekt-alfa"]]
 )

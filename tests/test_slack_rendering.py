@@ -11,15 +11,8 @@ import bot.slack.texts
 from bot.answer.types import Answer, Source, Turn
 from bot.evaluation.slack_standin import block_kit_problems
 from bot.slack.conversation import is_question, strip_mentions, turns_from_messages
-from bot.slack.rendering import (
-    MAX_BLOCKS,
-    SECTION_LIMIT,
-    answer_blocks,
-    render_answer,
-    split_text,
-    stream_pieces,
-    tail_blocks,
-)
+from bot.slack.mrkdwn import SECTION_LIMIT, split_text
+from bot.slack.rendering import MAX_BLOCKS, answer_blocks, render_answer, stream_pieces, tail_blocks
 from bot.slack.texts import is_help
 
 SOURCES = (

@@ -1,7 +1,7 @@
 """Score an answerer on a JSONL question set with pure metrics."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +32,17 @@ def load_questions(path: Path) -> list[Question]:
     return items
 
 
-def reciprocal_rank(ranked: Sequence[str], expected: Sequence[str]) -> float:
-    """1/rank of the first expected id in `ranked`, 0 when absent.
+def reciprocal_rank(ranked: Sequence[str], expected: str | Collection[str], k: int | None = None) -> float:
+    """Return 1/rank of the first expected id among the first `k` of `ranked` (all if None), else 0.
 
     >>> reciprocal_rank(["a", "b", "c"], ["c"])
     0.3333333333333333
+    >>> reciprocal_rank(["a", "b", "c"], "b"), reciprocal_rank(["a", "b", "c"], "c", k=2)
+    (0.5, 0.0)
     """
-    for rank, item in enumerate(ranked, start=1):
-        if item in expected:
+    wanted = {expected} if isinstance(expected, str) else set(expected)
+    for rank, item in enumerate(ranked[:k], start=1):
+        if item in wanted:
             return 1.0 / rank
     return 0.0
 

@@ -99,8 +99,8 @@ def parse_blocks(text: str, title: str = "") -> list[Block]:
             previous = blocks.pop()
             blocks.append(Block("list", previous.text + "\n" + _list_text(lines), current))
         elif first_item == 0 and blocks and blocks[-1].kind == "para" and blocks[-1].text.endswith(":"):
-            lead = blocks.pop()  # "Målen är:" belongs with its list
-            blocks.append(Block("list", lead.text + "\n" + _list_text(lines), current))
+            intro = blocks.pop()  # "Målen är:" belongs with its list
+            blocks.append(Block("list", intro.text + "\n" + _list_text(lines), current))
         else:
             lead = _unwrap(lines[:first_item])
             body = _list_text(lines[first_item:])

@@ -6,23 +6,26 @@ Each returns (metadata, Markdown-ish text) so that chunking sees headings and li
 from pathlib import Path
 
 from bot.errors import KnowledgeFileError
-from bot.ingest.knowledge import parse_yaml
+from bot.ingest import respekttrappan, yamlfile
 
 Loaded = tuple[dict[str, object], str]
 _META_KEYS = ("title", "organisation", "type", "date", "url", "sources")
 
 
 def load_yaml(path: Path) -> Loaded:
-    """Load a YAML knowledge file: metadata keys, an `intro`, and `steps` or `sections`."""
-    data = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    """Load a YAML knowledge file: metadata keys, an `intro`, and `steps` or `sections`.
+
+    A file with `steps` is Respekttrappan's, validated by its model like the APT posts read it.
+    """
+    data, root = yamlfile.load(path.read_text(encoding="utf-8"), str(path))
     if not isinstance(data, dict):
         raise KnowledgeFileError(str(path), "YAML-filen måste vara en mappning med title", line=1)
     meta = {k: data[k] for k in _META_KEYS if k in data}
     parts = [f"# {data.get('title', path.stem)}"]
     if data.get("intro"):
         parts.append(str(data["intro"]).strip())
-    for i, step in enumerate(data.get("steps") or [], start=1):
-        parts.append(_render_step(path, i, step))
+    if data.get("steps"):
+        parts += [_render_step(s) for s in respekttrappan.validate(data, root, str(path)).steps]
     for section in data.get("sections") or []:
         if not isinstance(section, dict) or "heading" not in section:
             raise KnowledgeFileError(str(path), "varje sektion behöver heading och text")
@@ -30,19 +33,14 @@ def load_yaml(path: Path) -> Loaded:
     return meta, "\n\n".join(parts) + "\n"
 
 
-def _render_step(path: Path, index: int, step: object) -> str:
-    if not isinstance(step, dict):
-        raise KnowledgeFileError(str(path), f"steg {index} måste vara en mappning")
-    missing = [k for k in ("number", "name", "core_idea") if k not in step]
-    if missing:
-        raise KnowledgeFileError(str(path), f"steg {index} saknar {', '.join(missing)}")
-    number, name = step["number"], step["name"]
-    lines = [f"## Steg {number} av 7: {name}", ""]
-    lines.append(str(step["core_idea"]).strip())
-    if step.get("at_apt"):
-        lines += ["", "### På APT", "", str(step["at_apt"]).strip()]
-    if step.get("url"):
-        lines += ["", f"Övningen för steg {number} finns i verktyget: {step['url']}"]
+def _render_step(step: respekttrappan.Step) -> str:
+    """Render one step as a section, so that chunking keeps each step apart."""
+    lines = [f"## Steg {step.number} av {respekttrappan.STEPS}: {step.name}", ""]
+    lines.append(step.core_idea.strip())
+    if step.at_apt.strip():
+        lines += ["", "### På APT", "", step.at_apt.strip()]
+    if step.url:
+        lines += ["", f"Övningen för steg {step.number} finns i verktyget: {step.url}"]
     return "\n".join(lines)
 
 
@@ -54,10 +52,10 @@ def load_pdf(path: Path) -> Loaded:
     text = "\n\n".join((page.extract_text() or "").strip() for page in reader.pages)
     if not text.strip():
         raise KnowledgeFileError(str(path), "PDF:en saknar textlager (skannad bild?)")
-    info = reader.metadata or {}
+    title = reader.metadata.title if reader.metadata is not None else None
     meta: dict[str, object] = {}
-    if getattr(info, "title", None):
-        meta["title"] = info.title
+    if title:
+        meta["title"] = title
     return meta, text
 
 

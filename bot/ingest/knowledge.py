@@ -6,9 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from bot.errors import KnowledgeFileError
+from bot.ingest import yamlfile
 
 log = logging.getLogger(__name__)
 
@@ -124,21 +123,10 @@ def split_front_matter(raw: str, name: str = "<text>") -> tuple[dict[str, object
     end = raw.find("\n---\n", 3)
     if end == -1:
         raise KnowledgeFileError(name, "front matter (---) avslutas aldrig", line=1)
-    meta = parse_yaml(raw[4:end], name, line_offset=1)
+    meta, _ = yamlfile.load(raw[4:end], name, line_offset=1)
     if not isinstance(meta, dict):
         raise KnowledgeFileError(name, "front matter måste vara nyckel: värde-par", line=2)
     return meta, raw[end + 5 :]
-
-
-def parse_yaml(text: str, name: str, line_offset: int = 0) -> object:
-    """Parse YAML; a syntax error names the file and line."""
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 + line_offset if mark is not None else None
-        problem = getattr(exc, "problem", None) or "ogiltig YAML"
-        raise KnowledgeFileError(name, f"ogiltig YAML: {problem}", line=line) from exc
 
 
 def _first_line(text: str) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from bot.ingest.dates import MONTHS
 from bot.ingest.ocr_lexicon import Lexicon, Substitutions, analyses, best
 
 RESTORE_COST = 0.05  # Zipf units: a restored å/ä/ö must make the word 10**0.05 = 1.12x likelier
@@ -50,7 +51,7 @@ _TOKEN = re.compile(r"(?:(?<=\s)\|)?[\w&@]+")  # "|an" is OCR for "lan"; "a|b" i
 _HYPHEN_BREAK = re.compile(r"([^\W\d_]+)-[ \t]*\n[ \t]*([^\W\d_]+)(\S*)([ \t]+)?")
 _KEEP_HYPHEN = {"icke"}  # "icke-diskriminering" keeps its hyphen
 _PIPE_AS_I = re.compile(r"^([ \t]*)\|(?=[ \t]+[^\W\d_][^|\n]*$)", re.MULTILINE)
-_MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+_MONTHS = "|".join(MONTHS)
 _ONE_AS_I = re.compile(  # "stadens 1 stadens" is "i"; "1. Remissen" and "den 1 maj" are numbers
     rf"(?<=[^\W\d_])([ \t]*\n?[ \t]*)(?<=\s)1(?=[ \t]+[^\W\d_]{{2,}})(?![ \t]+(?i:{_MONTHS})\b)"
 )
@@ -99,8 +100,8 @@ class _Repairer:
             found = analyses(self.lexicon, word, _RESTORE)
             plain = min((len(a.parts) for a in found if a.cost == 0), default=9)
             found = [a for a in found if len(a.parts) == 1 or min(map(len, a.parts)) > 3]
-            choice = best(self.lexicon, found) if found else None
-            return choice.text if choice and len(choice.parts) < plain else word
+            fewest = best(self.lexicon, found) if found else None
+            return fewest.text if fewest and len(fewest.parts) < plain else word
         found = analyses(self.lexicon, word, self.table)
         choice = best(self.lexicon, found).text if found else word
         if strict and word in self.lexicon:

@@ -4,7 +4,6 @@ config      schedules.yaml → validated `Schedule` entries
 recurrence  pure: schedule + time window → `Occurrence`s (DST, Swedish holidays)
 rotation    pure: per-channel principle rotation and Respekttrappan step
 claims      claims per occurrence and state per channel (tables in `bot.store.schedule_tables`)
-knowledge   the seven steps from knowledge/respekttrappan.yaml
 content     templates in prompts/ + knowledge → Slack mrkdwn text
 engine      `ScheduleEngine.post_due(now)`: claim → render → post → mark
 planner     read-only views: upcoming posts, previews, the next post to skip

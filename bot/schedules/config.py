@@ -10,32 +10,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, KnowledgeFileError
+from bot.ingest import yamlfile
+from bot.ingest.dates import WEEKDAYS
 
-_DAY_NAMES = (
-    ("monday", "mon", "måndag", "mån"),
-    ("tuesday", "tue", "tisdag", "tis"),
-    ("wednesday", "wed", "onsdag", "ons"),
-    ("thursday", "thu", "torsdag", "tor"),
-    ("friday", "fri", "fredag", "fre"),
-    ("saturday", "sat", "lördag", "lör"),
-    ("sunday", "sun", "söndag", "sön"),
-)
-_WEEKDAYS = {name: day for day, names in enumerate(_DAY_NAMES) for name in names}
-_MESSAGES = {  # pydantic error type → Swedish message (ctx values are filled in)
-    "missing": "saknas",
-    "extra_forbidden": "okänt fält",
-    "literal_error": "ska vara {expected}",
-    "less_than_equal": "ska vara högst {le}",
-    "greater_than_equal": "ska vara minst {ge}",
-    "int_parsing": "ska vara ett heltal",
-    "int_type": "ska vara ett heltal",
-    "string_type": "ska vara text",
-    "string_too_short": "får inte vara tomt",
-    "string_pattern_mismatch": "får bara innehålla bokstäver, siffror, - _ och .",
-    "date_from_datetime_parsing": "ogiltigt datum; skriv ÅÅÅÅ-MM-DD",
-    "date_parsing": "ogiltigt datum; skriv ÅÅÅÅ-MM-DD",
-    "date_type": "ogiltigt datum; skriv ÅÅÅÅ-MM-DD",
+_ENGLISH_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Full names and their first three letters ("fre", "fri"), Swedish or English.
+_WEEKDAYS = {
+    name: day
+    for day, names in enumerate(zip(WEEKDAYS, _ENGLISH_DAYS, strict=True))
+    for full in names
+    for name in (full, full[:3])
 }
 
 
@@ -141,12 +126,9 @@ def load_schedules(path: Path, missing_ok: bool = False) -> list[Schedule]:
 def parse_schedules(text: str, filename: str = "schedules.yaml") -> list[Schedule]:
     """Validate the YAML `text`; raise ConfigError naming entry, field and line."""
     try:
-        root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{filename}:{mark.line + 1}" if mark else filename
-        raise ConfigError(f"{where}: ogiltig YAML: {getattr(exc, 'problem', exc)}") from None
+        data, root = yamlfile.load(text, filename, loader=_Loader)
+    except KnowledgeFileError as exc:  # the same "file:line: ogiltig YAML: ..." as a config error
+        raise ConfigError(str(exc)) from None
     if data is None:
         return []
     if not isinstance(data, dict) or not isinstance(data.get("schedules", []), list):
@@ -164,7 +146,7 @@ def parse_schedules(text: str, filename: str = "schedules.yaml") -> list[Schedul
     return schedules
 
 
-def _validate(entry: Any, index: int, filename: str, root: Any) -> Schedule:
+def _validate(entry: Any, index: int, filename: str, root: yaml.Node | None) -> Schedule:
     """Validate one entry; translate pydantic's error into one Swedish line."""
     label = f"schema nr {index + 1}"
     if isinstance(entry, dict) and isinstance(entry.get("name"), str):
@@ -174,25 +156,10 @@ def _validate(entry: Any, index: int, filename: str, root: Any) -> Schedule:
     try:
         return Schedule.model_validate(entry)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"])
-        line = _line_of(root, index, field.split(".")[0] if field else None)
+        loc, message = yamlfile.first_error(exc)
+        field = ".".join(str(part) for part in loc)
+        line = yamlfile.line_of(root, ("schedules", index, *loc))
         at = f" (rad {line})" if line else ""
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] in _MESSAGES:
-            message = _MESSAGES[error["type"]].format(**error.get("ctx", {}))
         what = f", fält {field!r}" if field else ""
         raise ConfigError(f"{filename}: {label}{what}{at}: {message}") from None
 
-
-def _line_of(root: Any, index: int, field: str | None) -> int | None:
-    """Return the 1-based line of entry `index` (or of its `field`) in the composed YAML."""
-    try:
-        seq = next(v for k, v in root.value if k.value == "schedules")
-        node = seq.value[index]
-        for key, value in node.value:
-            if key.value == field:
-                return int(value.start_mark.line) + 1
-        return int(node.start_mark.line) + 1
-    except (AttributeError, IndexError, StopIteration, TypeError):
-        return None

@@ -1,31 +1,31 @@
-"""Render HP-punkt and APT posts from the templates in prompts/ and the knowledge base."""
+"""Render HP-punkt and APT posts from the templates in `bot.prompts` and the knowledge base."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import importlib.resources
 import logging
 import re
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FunctionLoader, StrictUndefined
 
 from bot.answer.types import Source
-from bot.errors import IndexMissing, KnowledgeFileError
-from bot.schedules.knowledge import Step, load_steps
-from bot.schedules.rotation import STEPS, ChannelState
+from bot.errors import ConfigError, IndexMissing, KnowledgeFileError
+from bot.ingest import respekttrappan, yamlfile
+from bot.ingest.cutting import shorten
+from bot.ingest.dates import swedish_date
+from bot.ingest.respekttrappan import Step
+from bot.schedules.rotation import ChannelState
+from bot.slack.mrkdwn import blockquote, escape, to_mrkdwn
 
 logger = logging.getLogger(__name__)
 
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 QUOTE_CHARS = 400
-_MONTHS = (
-    "januari februari mars april maj juni juli augusti september oktober november december"
-).split()
-_DAYS = "måndag tisdag onsdag torsdag fredag lördag söndag".split()
+PROMPTS_PACKAGE = "bot.prompts"  # prompts/ shipped as package data (pyproject's package-dir)
 
 
 class Retriever(Protocol):
@@ -46,58 +46,6 @@ class Quote:
     url: str | None
 
 
-def swedish_date(day: dt.date) -> str:
-    """Format a date the Swedish way.
-
-    >>> swedish_date(dt.date(2026, 12, 25))
-    'fredag 25 december 2026'
-    """
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def escape(text: str) -> str:
-    """Escape the three characters Slack mrkdwn reserves.
-
-    >>> escape("A & B <c>")
-    'A &amp; B &lt;c&gt;'
-    """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def blockquote(text: str) -> str:
-    """Prefix every line with "> " so Slack shows the text as a quote."""
-    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines())
-
-
-def markdown_to_mrkdwn(text: str) -> str:
-    """Turn the Markdown of knowledge files into Slack mrkdwn (bold, bullets, headings).
-
-    >>> markdown_to_mrkdwn("- **Ett:** två")
-    '• *Ett:* två'
-    """
-    text = re.sub(r"\*\*(.+?)\*\*", r"*\1*", text)
-    text = re.sub(r"^#+\s*(.+)$", r"*\1*", text, flags=re.MULTILINE)
-    return re.sub(r"^[-*]\s+", "• ", text, flags=re.MULTILINE)
-
-
-def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
-    """Cut `text` at a sentence (or else a word) boundary before `limit` characters.
-
-    >>> shorten("Ett två. Tre fyra fem.", 12)
-    'Ett två.'
-    >>> shorten("Ett två tre fyra fem", 12)
-    'Ett två tre …'
-    """
-    text = re.sub(r"[ \t]+", " ", text.strip())
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    end = max(head.rfind(". "), head.rfind(".\n"), head.rfind("! "), head.rfind("? "))
-    if end > limit // 3:
-        return head[: end + 1]
-    return head.rsplit(" ", 1)[0] + " …"
-
-
 def questions_for(bank: list[str], state: ChannelState, count: int = 2) -> list[str]:
     """Return the next `count` questions of the bank for the channel's current round.
 
@@ -112,13 +60,13 @@ class Composer:
     """Turns a channel's state into the text of its next post."""
 
     def __init__(
-        self, knowledge_dir: Path, retriever: Retriever | None, prompts_dir: Path = PROMPTS_DIR
+        self, knowledge_dir: Path, retriever: Retriever | None, prompts_dir: Path | None = None
     ) -> None:
         self.knowledge_dir = knowledge_dir
         self.retriever = retriever
-        self.prompts_dir = prompts_dir
+        self.prompts: Traversable = prompts_dir if prompts_dir is not None else prompt_files()
         self.env = Environment(
-            loader=FileSystemLoader(prompts_dir),
+            loader=FunctionLoader(lambda name: _read_template(self.prompts, name)),
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -137,28 +85,31 @@ class Composer:
         if kind == "hp":
             values["quote"] = self._quote(principle["query"])
         else:
-            steps = load_steps(self.knowledge_dir / "respekttrappan.yaml")
-            values["step"] = _escaped(dataclasses.asdict(steps[state.step(start_step) - 1]))
-            values["steps"] = STEPS
+            values["step"] = _escaped(self.step(state.step(start_step)).model_dump())
+            values["steps"] = respekttrappan.STEPS
         text = self.env.get_template(f"{kind}.md.j2").render(values)
         return re.sub(r"\n{3,}", "\n\n", text).strip()
 
     def step(self, number: int) -> Step:
         """Return Respekttrappan step `number` (1–7) from the knowledge base."""
-        return load_steps(self.knowledge_dir / "respekttrappan.yaml")[number - 1]
+        return respekttrappan.load(self.knowledge_dir / "respekttrappan.yaml").steps[number - 1]
 
     def _principle(self, name: str) -> dict[str, Any]:
-        path = self.prompts_dir / "hp_principles.yaml"
+        """Return principle `name` of hp_principles.yaml, its texts escaped."""
+        path = self.prompts.joinpath("hp_principles.yaml")
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise KnowledgeFileError(str(path), f"kan inte läsas ({exc.strerror})") from None
+        data, _ = yamlfile.load(text, str(path))
+        try:
             entry = data[name]
-            return _escaped(
-                {key: entry[key] for key in ("title", "emoji", "meaning", "query", "questions")}
-            )
-        except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+            principle = {key: entry[key] for key in ("title", "emoji", "meaning", "query", "questions")}
+        except (KeyError, TypeError) as exc:
             raise KnowledgeFileError(
                 str(path), f"principen {name!r} saknas eller är fel: {exc}"
             ) from None
+        return {key: _escaped(value) for key, value in principle.items()}
 
     def _quote(self, query: str) -> Quote | None:
         """Return the best passage for `query`, or None when there is no index or no hit."""
@@ -174,8 +125,10 @@ class Composer:
             return None
         for hit in hits:
             if hit.text.strip():
+                # Knowledge text is hard-wrapped and indented; a quote reads better without it.
+                text = re.sub(r"[ \t]+", " ", hit.text.strip())
                 return Quote(
-                    markdown_to_mrkdwn(escape(shorten(hit.text))),
+                    to_mrkdwn(shorten(text, QUOTE_CHARS)),
                     escape(hit.title),
                     escape(hit.section),
                     hit.url,
@@ -192,3 +145,19 @@ def _escaped(value: Any) -> Any:
     if isinstance(value, list):
         return [_escaped(item) for item in value]
     return value
+
+
+def prompt_files() -> Traversable:
+    """Return the folder of post templates shipped in the package as `bot.prompts`."""
+    try:
+        return importlib.resources.files(PROMPTS_PACKAGE)
+    except ModuleNotFoundError:
+        raise ConfigError(
+            f"{PROMPTS_PACKAGE}: mallarna saknas i installationen; installera om paketet (pip install -e .)"
+        ) from None
+
+
+def _read_template(folder: Traversable, name: str) -> str | None:
+    """Return the template `name` from `folder`, or None (Jinja2's TemplateNotFound)."""
+    entry = folder.joinpath(name)
+    return entry.read_text(encoding="utf-8") if entry.is_file() else None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.schedules.claims import TERMINAL
-from bot.schedules.content import swedish_date
+from bot.ingest.dates import swedish_date
+from bot.schedules.claims import TERMINAL, StoredStatus
 from bot.schedules.engine import ScheduleEngine
 from bot.schedules.recurrence import Occurrence, next_occurrences, occurrences
 from bot.schedules.rotation import ChannelState, advance
@@ -19,7 +19,7 @@ class Planned:
     """An upcoming occurrence and its stored status (e.g. 'skipped'), if any."""
 
     occurrence: Occurrence
-    status: str | None
+    status: StoredStatus | None
 
 
 def upcoming(

@@ -5,68 +5,18 @@ characters a section text. Long answers are split and, past 50 blocks, shortened
 note; they are never rejected.
 """
 
-import re
 from typing import Any
 
 from bot.answer.types import Answer, Source, cited_numbers
+from bot.ingest.cutting import cut_point, shorten
+from bot.slack.mrkdwn import TEXT_LIMIT, escape, link, split_text, to_mrkdwn
 from bot.slack.texts import text as ui
 
-SECTION_LIMIT = 3000
 MAX_BLOCKS = 50
-FALLBACK_LIMIT = 4000  # Slack truncates the top-level `text` beyond this
+CONTEXT_LIMIT = 2000  # our cap for the notice line under an answer
 FEEDBACK_UP, FEEDBACK_DOWN, SHARE = "feedback_up", "feedback_down", "share_answer"
 
 Block = dict[str, Any]
-_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
-_MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_QUOTE = re.compile(r"^&gt; ", re.M)
-
-
-def escape(value: str) -> str:
-    """Escape the three characters Slack mrkdwn reserves.
-
-    >>> escape("a < b & c")
-    'a &lt; b &amp; c'
-    """
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def to_mrkdwn(markdown: str) -> str:
-    """Turn the answer's light Markdown (links, bold) into escaped Slack mrkdwn.
-
-    >>> to_mrkdwn("**Obs** [1] se [HP](https://x.se/a?b=1)")
-    '*Obs* [1] se <https://x.se/a?b=1|HP>'
-    >>> to_mrkdwn("> citat [1]")
-    '> citat [1]'
-    """
-    out = _MD_BOLD.sub(r"*\1*", escape(markdown))
-    out = _QUOTE.sub("> ", out)  # a Markdown quote line is a Slack quote line too
-    return _MD_LINK.sub(lambda m: f"<{m.group(2).replace('&amp;', '&')}|{m.group(1)}>", out)
-
-
-def split_text(value: str, limit: int = SECTION_LIMIT) -> list[str]:
-    """Split `value` into parts of at most `limit` characters, at paragraph, line or word ends.
-
-    >>> split_text("ett två tre", limit=7)
-    ['ett två', 'tre']
-    """
-    parts: list[str] = []
-    rest = value.strip()
-    while len(rest) > limit:
-        cut = _cut_point(rest, limit)
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    return parts + [rest] if rest else parts
-
-
-def _cut_point(value: str, limit: int) -> int:
-    """Return where to cut `value`: the last natural break in its first `limit` characters."""
-    for sep in ("\n\n", "\n", ". ", " "):
-        # A space may sit right at `limit`: the left part is then exactly `limit` long.
-        at = value.rfind(sep, 0, limit + 1 if sep == " " else limit)
-        if at > limit // 2:
-            return at if sep == " " else at + len(sep)
-    return limit
 
 
 def source_line(number: int, source: Source) -> str:
@@ -77,7 +27,7 @@ def source_line(number: int, source: Source) -> str:
     """
     title = escape(source.title)
     if source.url:
-        title = f"<{source.url}|{title.replace('|', '¦')}>"
+        title = link(source.url, title)
     section = f" – {escape(source.section)}" if source.section else ""
     return f"[{number}] {title}{section}"
 
@@ -102,7 +52,7 @@ def tail_blocks(answer: Answer, answer_id: str, *, share: bool = False) -> list[
         heading = f"*{ui('sources', answer.language)}*"
         blocks += text_blocks("\n".join([heading, *lines]))
     if answer.notice:
-        notice = escape(answer.notice)[:2000]
+        notice = shorten(escape(answer.notice), CONTEXT_LIMIT, "…")
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": notice}]})
     blocks.append(actions_block(answer_id, answer.language, share=share))
     return blocks
@@ -152,8 +102,7 @@ def answer_blocks(
 
 def fallback_text(answer: Answer) -> str:
     """Return the top-level `text` (notifications, screen readers, thread history)."""
-    value = answer.text.strip() or " "
-    return value if len(value) <= FALLBACK_LIMIT else value[: FALLBACK_LIMIT - 1] + "…"
+    return shorten(answer.text.strip() or " ", TEXT_LIMIT, "…")
 
 
 def render_answer(
@@ -174,7 +123,7 @@ def stream_pieces(markdown: str, first: int = 200, size: int = 2000) -> list[str
     rest = markdown
     limit = first
     while rest:
-        cut = len(rest) if len(rest) <= limit else _cut_point(rest, limit)
+        cut = cut_point(rest, limit)
         pieces.append(rest[:cut])
         rest = rest[cut:]
         limit = size
@@ -183,4 +132,4 @@ def stream_pieces(markdown: str, first: int = 200, size: int = 2000) -> list[str
 
 def notice_message(mrkdwn: str) -> dict[str, Any]:
     """Return `text` and `blocks` for a short message (help, error, thanks)."""
-    return {"text": mrkdwn[:FALLBACK_LIMIT], "blocks": text_blocks(mrkdwn)[:MAX_BLOCKS]}
+    return {"text": shorten(mrkdwn, TEXT_LIMIT, "…"), "blocks": text_blocks(mrkdwn)[:MAX_BLOCKS]}
