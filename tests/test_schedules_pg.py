@@ -92,6 +92,7 @@ def _run_bot(env: dict[str, str], *args: str) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow
 def test_two_post_due_processes_post_each_occurrence_once(
     tmp_path: Path, pg_url: str, slack
 ) -> None:

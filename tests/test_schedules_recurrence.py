@@ -2,7 +2,9 @@
 
 import datetime as dt
 
+import holidays
 import pytest
+from holidays.constants import DE_FACTO
 
 from bot.schedules.recurrence import is_workday, next_occurrences, occurrences
 from tests.test_schedules_fixtures import at, schedule
@@ -90,6 +92,17 @@ def test_a_moved_post_is_found_from_a_window_after_its_nominal_date() -> None:
 def test_workdays(day: str, workday: bool) -> None:
     """Workdays are Monday–Friday except holidays and julafton, nyårsafton, midsommarafton."""
     assert is_workday(dt.date.fromisoformat(day)) is workday
+
+
+@pytest.mark.parametrize(
+    ("year", "midsommarafton"), [(2026, dt.date(2026, 6, 19)), (2027, dt.date(2027, 6, 25))]
+)
+def test_de_facto_eves_are_holidays(year: int, midsommarafton: dt.date) -> None:
+    """python-holidays' DE_FACTO category names the three eves, and they are not workdays."""
+    eves = {midsommarafton, dt.date(year, 12, 24), dt.date(year, 12, 31)}
+    de_facto = holidays.Sweden(years=year, categories=DE_FACTO)
+    assert set(de_facto) == eves
+    assert all(day.weekday() < 5 and not is_workday(day) for day in eves)
 
 
 def test_eve_moves_to_next_workday() -> None:

@@ -153,6 +153,20 @@ def mention(text: str = "<@UBOT> Vad är Respekttrappan?", ts: str = "100.000001
             **extra}
 
 
+SENTINEL = mention(channel="C9", ts="900.000001")
+
+
+def wait_for_sentinel(bot: Bot, slack: SlackStandIn, answers_before: int = 0) -> None:
+    """Send an answerable mention in C9 and wait until its answer has streamed.
+
+    Each earlier event reached Bolt's listener pool before its POST was acknowledged, so
+    before the sentinel was sent; an ignored event returns at once, while the sentinel's
+    answer takes several Web API calls. Once it has streamed, the earlier ones are done.
+    """
+    bot.event(SENTINEL)
+    slack.wait_for("chat.stopStream", answers_before + 1)
+
+
 def all_text(blocks: list[dict[str, Any]]) -> str:
     """Return every text in `blocks`, joined."""
     return json.dumps(blocks, ensure_ascii=False)
@@ -235,9 +249,9 @@ def test_ignores_other_threads_bots_edits_and_joins(bot: Bot, slack: SlackStandI
                "message": {"user": "U1", "text": "ändrad", "ts": "300.000001"}})
     bot.event({"type": "message", "channel_type": "im", "channel": "D1", "user": "UBOT",
                "bot_id": "BBOT", "text": "mitt eget svar", "ts": "300.000007"})
-    time.sleep(0.4)
-    assert [c.method for c in slack.calls] == ["auth.test"]
-    assert bot.answerer.asked == []
+    wait_for_sentinel(bot, slack)
+    assert [c for c in slack.calls if c.method != "auth.test" and c.args.get("channel") != "C9"] == []
+    assert bot.answerer.asked == [("Vad är Respekttrappan?", ())]  # the sentinel's question only
 
 
 def test_retried_event_is_answered_once(bot: Bot, slack: SlackStandIn) -> None:
@@ -245,9 +259,9 @@ def test_retried_event_is_answered_once(bot: Bot, slack: SlackStandIn) -> None:
     retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
     assert bot.event(mention(), event_id="EvSAME", headers=retry) == 200
     slack.wait_for("chat.stopStream")
-    time.sleep(0.3)
-    assert len(slack.calls_to("chat.startStream")) == 1
-    assert len(bot.answerer.asked) == 1
+    wait_for_sentinel(bot, slack, answers_before=1)
+    assert [c.args["channel"] for c in slack.calls_to("chat.startStream")] == ["C1", "C9"]
+    assert len(bot.answerer.asked) == 2  # the mention once, then the sentinel
 
 
 def test_forged_signature_and_stale_timestamp_are_rejected(bot: Bot, slack: SlackStandIn) -> None:
@@ -258,8 +272,9 @@ def test_forged_signature_and_stale_timestamp_are_rejected(bot: Bot, slack: Slac
     stale = signed_headers(SECRET, body, timestamp=int(time.time()) - 6 * 60)
     assert bot.post(body, "application/json", stale, sign=False)[0] == 401
     assert bot.post(body, "application/json", sign=False)[0] == 401
-    time.sleep(0.3)
-    assert [c.method for c in slack.calls] == ["auth.test"]
+    wait_for_sentinel(bot, slack)
+    assert [c for c in slack.calls if c.method != "auth.test" and c.args.get("channel") != "C9"] == []
+    assert len(bot.answerer.asked) == 1  # the sentinel
 
 
 def test_rate_limited_stream_still_arrives(bot: Bot, slack: SlackStandIn) -> None:

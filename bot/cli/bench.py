@@ -1,4 +1,4 @@
-"""`bot bench swefaq` and `bot bench speed`."""
+"""`bot bench swefaq | speed | slack | ocr`: the benchmarks, each printing a table or JSON."""
 
 import json
 import sys
@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-bench_app = typer.Typer(help="Mät hämtningskvalitet och hastighet.", no_args_is_help=True)
+from bot.cli.errors import fail, translated
+
+bench_app = typer.Typer(help="Mät hämtningskvalitet, hastighet, Slack-latens och OCR-lagning.", no_args_is_help=True)
 
 
 @bench_app.command("swefaq")
@@ -41,3 +43,50 @@ def speed(
         sys.stdout.write(json.dumps(report, indent=2) + "\n")
     else:
         print_report(Console(), report)
+
+
+@bench_app.command("slack")
+def slack(
+    ctx: typer.Context,
+    events: int = typer.Option(200, "-n", min=1, help="Events to send."),
+    burst: bool = typer.Option(False, "--burst", help="Send the next event right after the ack."),
+    real: bool = typer.Option(False, "--real", help="Use the real answerer (needs `bot index`)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Latency of the Slack shell over real HTTP against a local Slack stand-in."""
+    try:
+        from bot.evaluation.slack import FastAnswerer, markdown, run
+    except ImportError as exc:  # the stand-in checks calls with jsonschema, a test dependency
+        raise fail(f"bot bench slack kräver testberoendena (pip install '.[test]'): {exc}") from None
+    from bot.answer.types import Answerer
+    from bot.wiring import Services
+
+    answerer: Answerer = FastAnswerer()
+    if real:
+        with translated():
+            answerer = Services(ctx.obj).answerer
+    with translated():
+        result = run(events, burst, answerer)
+    table = markdown(result, "real" if real else "fake fast")
+    sys.stdout.write((json.dumps(result, indent=2) if as_json else table) + "\n")
+    if result["violations"]:
+        raise typer.Exit(1)
+
+
+@bench_app.command("ocr")
+def ocr(
+    as_json: bool = typer.Option(False, "--json"),
+    strict: bool = typer.Option(False, "--strict", help="Also drop each document's rare words from the lexicon."),
+    sources: Path = typer.Option(Path("../shared/knowledge-sources"), help="The raw source documents."),
+    knowledge: Path = typer.Option(Path("knowledge"), help="Our own clean documents."),
+) -> None:
+    """OCR repair on the clean documents with their diacritics stripped (target ≥ 97 %, none broken)."""
+    from bot.evaluation.ocr import print_report, run
+
+    report = run(sources, knowledge, strict)
+    if as_json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_report(report)
+    if not report["target_met"]:
+        raise typer.Exit(1)

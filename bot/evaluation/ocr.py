@@ -1,6 +1,6 @@
 """Measure `bot.ingest.ocr.repair_text` on clean documents whose diacritics we strip ourselves.
 
-Usage: ``python eval/ocr_repair.py [--json] [--strict] [--sources DIR] [--knowledge DIR]``
+Usage: ``bot bench ocr [--json] [--strict] [--sources DIR] [--knowledge DIR]``
 
 For every clean source document (the clean ``.txt`` files in the sources folder and
 any ``.md``/``.txt`` in ``knowledge/``), the script strips å/ä/ö/é (``å→a, ä→a,
@@ -26,23 +26,18 @@ how many tokens the repair changed and a before/after sample.
 
 from __future__ import annotations
 
-import argparse
 import difflib
-import json
 import re
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-
-from bot.ingest.ocr import needs_repair, repair_text  # noqa: E402
-from bot.ingest.ocr_lexicon import Lexicon  # noqa: E402
+from bot.ingest.ocr import needs_repair, repair_text
+from bot.ingest.ocr_lexicon import Lexicon
 
 DAMAGED = ("demokratiatagande-stockholms-stad", "remissvar-mr-programmet-serviceforvaltningen")
-SOURCES = ROOT.parent / "shared" / "knowledge-sources"
-KNOWLEDGE = ROOT / "knowledge"
+SOURCES = Path("../shared/knowledge-sources")  # relative to the repository, where the bench runs
+KNOWLEDGE = Path("knowledge")
 TARGET = 0.97
 _WORD = re.compile(r"[^\W\d_]+")
 _URL = re.compile(r"https?://\S+|www\.\S+")  # left alone by the repair, so not scored
@@ -82,8 +77,8 @@ def aligned_words(original: str, repaired: str) -> list[tuple[str, str]]:
     if len(before) == len(after):
         return list(zip(before, after, strict=True))
     keys = [[strip_diacritics(w).lower() for w in ws] for ws in (before, after)]
-    pairs = []
-    matcher = difflib.SequenceMatcher(None, *keys, autojunk=False)
+    pairs: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, keys[0], keys[1], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         counterparts = after[j1:j2] if tag == "equal" else [""] * (i2 - i1)
         pairs += zip(before[i1:i2], counterparts, strict=True)
@@ -152,57 +147,43 @@ def _total(scores: list[Score]) -> Score:
     return total
 
 
-def _print(scores: list[Score], damaged: list[dict[str, object]], strict: bool) -> None:
+def print_report(report: dict[str, Any]) -> None:
+    """Print the report's tables: per document, the total, and the damaged documents' samples."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
-    table = Table(title=f"OCR repair, leave-one-out{' (strict)' if strict else ''}")
+    table = Table(title=f"OCR repair, leave-one-out{' (strict)' if report['strict'] else ''}")
     for column in ("document", "words", "with å/ä/ö/é", "restored", "broken"):
         table.add_column(column, justify="left" if column == "document" else "right")
-    for s in [*scores, _total(scores)]:
-        row = [s.document, str(s.words), str(s.with_diacritics)]
-        table.add_row(*row, f"{s.restored_share:.1%}", str(s.broken))
+    for s in [*report["documents"], report["total"]]:
+        row = [s["document"], str(s["words"]), str(s["with_diacritics"])]
+        table.add_row(*row, f"{s['restored_share']:.1%}", str(s["broken"]))
     console.print(table)
-    for s in scores:
-        if s.misses:
-            console.print(f"[bold]{s.document}[/] misses: " + ", ".join(s.misses))
-    for report in damaged:
-        changed, tokens = report["tokens_changed"], report["tokens"]
-        console.print(f"\n[bold]{report['document']}[/]: {changed} of {tokens} tokens changed")
-        pairs = zip(report["before"], report["after"], strict=False)  # type: ignore[call-overload]
-        for before, after in pairs:
+    for s in report["documents"]:
+        if s["misses"]:
+            console.print(f"[bold]{s['document']}[/] misses: " + ", ".join(s["misses"]))
+    for damaged in report["damaged"]:
+        changed, tokens = damaged["tokens_changed"], damaged["tokens"]
+        console.print(f"\n[bold]{damaged['document']}[/]: {changed} of {tokens} tokens changed")
+        for before, after in zip(damaged["before"], damaged["after"], strict=False):
             console.print(f"  - {before}\n  + {after}", highlight=False, markup=False)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the measurement; exit 1 when the target (≥97% restored, 0 broken) is missed."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--strict", action="store_true", help="also drop the doc's rare words")
-    parser.add_argument("--sources", type=Path, default=SOURCES)
-    parser.add_argument("--knowledge", type=Path, default=KNOWLEDGE)
-    args = parser.parse_args(argv)
-    docs = clean_documents(args.sources, args.knowledge)
-    scores = [leave_one_out(name, text, args.strict) for name, text in docs.items()]
+def run(sources: Path, knowledge: Path, strict: bool = False) -> dict[str, Any]:
+    """Measure the repair on every clean document; return the report (JSON-ready)."""
+    docs = clean_documents(sources, knowledge)
+    scores = [leave_one_out(name, text, strict) for name, text in docs.items()]
     damaged = [
-        damaged_report(name, (args.sources / f"{name}.txt").read_text(encoding="utf-8"))
+        damaged_report(name, (sources / f"{name}.txt").read_text(encoding="utf-8"))
         for name in DAMAGED
-        if (args.sources / f"{name}.txt").exists()
+        if (sources / f"{name}.txt").exists()
     ]
     total = _total(scores)
-    if args.json:
-        payload = {
-            "strict": args.strict,
-            "documents": [asdict(s) | {"restored_share": s.restored_share} for s in scores],
-            "total": asdict(total) | {"restored_share": total.restored_share},
-            "damaged": damaged,
-        }
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    else:
-        _print(scores, damaged, args.strict)
-    return 0 if total.restored_share >= TARGET and total.broken == 0 else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return {
+        "strict": strict,
+        "documents": [asdict(s) | {"restored_share": s.restored_share} for s in scores],
+        "total": asdict(total) | {"restored_share": total.restored_share},
+        "damaged": damaged,
+        "target_met": total.restored_share >= TARGET and total.broken == 0,
+    }

@@ -7,33 +7,28 @@ the tests, sends N signed `app_mention` events one after another and reports:
 - sign: from sending the event to the 👀 `reactions.add` reaching "Slack" (target ≤ 1 s),
 - answer: from sending the event to `chat.stopStream` (the complete answer).
 
-    python eval/bench_slack.py                 # fake fast answerer, each answer awaited
-    python eval/bench_slack.py --burst         # send the next event right after the ack
-    python eval/bench_slack.py --real --json   # the real answerer (needs `bot index`)
+    bot bench slack                 # fake fast answerer, each answer awaited
+    bot bench slack --burst         # send the next event right after the ack
+    bot bench slack --real --json   # the real answerer (needs `bot index`)
 
 A benchmark, not a timed test: numbers depend on the machine.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import tempfile
 import time
 import urllib.request
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere
-
-from bot.answer.types import Answer, Answerer, Source, Turn  # noqa: E402
-from bot.evaluation.slack_standin import SlackStandIn, signed_headers  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.slack.app import build_app  # noqa: E402
-from bot.slack.server import SlackHTTPServer  # noqa: E402
-from bot.store.db import make_engine  # noqa: E402
+from bot.answer.types import Answer, Answerer, Source, Turn
+from bot.evaluation.slack_standin import SlackStandIn, signed_headers
+from bot.settings import Settings
+from bot.slack.app import build_app
+from bot.slack.server import SlackHTTPServer
+from bot.store.db import make_engine
 
 SECRET = "bench-secret"
 QUESTION = "Vad är Respekttrappan och hur använder vi den på APT?"
@@ -102,8 +97,9 @@ def send(url: str, i: int) -> str:
 
 def run(n: int, burst: bool, answerer: Answerer) -> dict[str, Any]:
     """Send `n` events one after another; return the latency percentiles in ms."""
-    with TimedStandIn() as slack, tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(_env_file=None, slack_bot_token="xoxb-bench",  # type: ignore[call-arg]
+    slack = TimedStandIn()
+    with slack, tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(_env_file=None, slack_bot_token="xoxb-bench",
                             slack_signing_secret=SECRET, slack_api_url=slack.url,
                             database_url=f"sqlite:///{tmp}/bench.db", answer_timeout_seconds=120)
         engine = make_engine(settings.database_url)
@@ -147,27 +143,3 @@ def markdown(result: dict[str, Any], answerer: str) -> str:
     for name, values in rows:
         lines.append(f"| {name} | {values['p50']} | {values['p95']} | {values.get('p99', '–')} |")
     return "\n".join(lines)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark and print the table (or JSON)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=200, help="events to send (default 200)")
-    parser.add_argument("--burst", action="store_true", help="don't await each answer")
-    parser.add_argument("--real", action="store_true", help="use the real answerer")
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    args = parser.parse_args(argv)
-    answerer: Answerer = FastAnswerer()
-    if args.real:
-        from bot.wiring import build_answerer
-
-        answerer = build_answerer(Settings())
-    result = run(args.n, args.burst, answerer)
-    label = "real" if args.real else "fake fast"
-    sys.stdout.write(json.dumps(result, indent=2) if args.json else markdown(result, label))
-    sys.stdout.write("\n")
-    return 1 if result["violations"] else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -227,7 +227,7 @@ class SlackStandIn:
         with self._cond:
             self._failures.setdefault(method, []).extend([(status, retry_after)] * times)
 
-    def set_response(self, method: str, payload: dict) -> None:
+    def set_response(self, method: str, payload: dict[str, Any]) -> None:
         """Override the canned ok-response for a method."""
         with self._cond:
             self._overrides[method] = payload
@@ -262,7 +262,9 @@ class SlackStandIn:
             problems += [f"{method}: {p}" for p in block_kit_problems(args["blocks"])]
         return problems
 
-    def _handle(self, method: str, args: dict[str, Any], headers: dict[str, str]) -> tuple[int, dict, dict]:  # noqa: E501
+    def _handle(
+        self, method: str, args: dict[str, Any], headers: dict[str, str]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
         """Record and check one call; return (status, JSON payload, extra headers)."""
         call = Call(method, args, headers)
         if method == "response_url":

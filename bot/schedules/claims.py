@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Engine, Table, and_, or_, select, update
 from sqlalchemy.engine import Connection
@@ -20,7 +20,9 @@ from bot.schedules.recurrence import Occurrence
 from bot.schedules.rotation import ChannelState
 from bot.store.schedule_tables import CHANNELS, POSTS, SEEN
 
-TERMINAL = frozenset({"posted", "missed", "skipped", "paused"})
+# What a stored occurrence can be: claimed (being posted), failed (to retry), or settled.
+StoredStatus = Literal["claimed", "posted", "failed", "missed", "skipped", "paused"]
+TERMINAL: frozenset[StoredStatus] = frozenset({"posted", "missed", "skipped", "paused"})
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class PostRow:
     channel: str
     kind: str
     due_at: dt.datetime
-    status: str
+    status: StoredStatus
     attempts: int
     error: str | None
     claimed_at: dt.datetime | None
@@ -81,9 +83,10 @@ class ScheduleStore:
                 .where(SEEN.c.schedule == schedule, SEEN.c.first_seen > now)
                 .values(first_seen=now)
             )
-            return conn.execute(
+            first: dt.datetime = conn.execute(
                 select(SEEN.c.first_seen).where(SEEN.c.schedule == schedule)
             ).scalar_one()
+            return first
 
     def rows(self, schedules: list[str], since: dt.date) -> dict[tuple[str, dt.date], PostRow]:
         """Return the stored occurrences of `schedules` with a nominal date from `since`."""
@@ -92,7 +95,7 @@ class ScheduleStore:
             found = conn.execute(query).mappings().all()
         return {(r["schedule"], r["nominal"]): _row(r) for r in found}
 
-    def status(self, occ: Occurrence) -> str | None:
+    def status(self, occ: Occurrence) -> StoredStatus | None:
         """Return the stored status of one occurrence, or None."""
         with self.engine.connect() as conn:
             return conn.execute(select(POSTS.c.status).where(_key(occ))).scalar_one_or_none()
@@ -115,7 +118,9 @@ class ScheduleStore:
             )
             return token if taken.rowcount == 1 else None
 
-    def record(self, occ: Occurrence, status: str, now: dt.datetime, lease: dt.timedelta) -> bool:
+    def record(
+        self, occ: Occurrence, status: StoredStatus, now: dt.datetime, lease: dt.timedelta
+    ) -> bool:
         """Store a terminal status (missed, skipped, paused) unless the occurrence is taken.
 
         A failed claim, or a stale one, becomes `status` too: it was not posted in time.

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.schedules.claims import TERMINAL, PostRow, ScheduleStore
 from bot.schedules.config import Schedule
@@ -24,6 +24,8 @@ from bot.schedules.content import Composer
 from bot.schedules.recurrence import Occurrence, occurrences
 from bot.schedules.rotation import advance
 
+RunStatus = Literal["posted", "failed", "missed", "paused", "taken", "due"]
+Rows = dict[tuple[str, dt.date], PostRow]  # the stored occurrences by (schedule, nominal date)
 logger = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(minutes=5)  # a claim older than this belongs to a dead process
@@ -47,7 +49,7 @@ class Outcome:
     """
 
     occurrence: Occurrence
-    status: str
+    status: RunStatus
     text: str | None = None
     error: str | None = None
 
@@ -99,14 +101,14 @@ class ScheduleEngine:
         return outcomes
 
     def _run_channel(
-        self, channel: str, pending: list[Occurrence], rows: dict, now: dt.datetime
+        self, channel: str, pending: list[Occurrence], rows: Rows, now: dt.datetime
     ) -> list[Outcome]:
         """Settle one channel's occurrences in order; stop at the first unsettled one."""
         outcomes: list[Outcome] = []
         paused = self.store.channel_state(channel).paused
         for occ in pending:
             if paused or self._too_old(occ, now):
-                status = "paused" if paused else "missed"
+                status: Literal["paused", "missed"] = "paused" if paused else "missed"
                 outcome = (
                     Outcome(occ, status)
                     if self.store.record(occ, status, now, self.lease)
@@ -130,9 +132,10 @@ class ScheduleEngine:
             return None
         schedule = self.schedules[occ.schedule]
         state = self.store.channel_state(occ.channel)  # read after the claim: fresh
+        assert self.poster is not None  # post_due checked it: only dry runs go without
         try:
             text = self.composer.render(occ.kind, state, occ.due_at.date(), schedule.first_step)
-            ts = self.poster.post(occ.channel, text)  # type: ignore[union-attr]
+            ts = self.poster.post(occ.channel, text)
         except Exception as exc:  # any failure: release the claim for a retry
             error = f"{type(exc).__name__}: {exc}"
             logger.warning("Kunde inte posta %s %s: %s", occ.schedule, occ.nominal, error)
@@ -143,7 +146,7 @@ class ScheduleEngine:
         return Outcome(occ, "posted", text=text)
 
     def _dry_run(
-        self, channel: str, pending: list[Occurrence], rows: dict, now: dt.datetime
+        self, channel: str, pending: list[Occurrence], rows: Rows, now: dt.datetime
     ) -> list[Outcome]:
         """Say what a run would do, writing nothing."""
         state = self.store.channel_state(channel)

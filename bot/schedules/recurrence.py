@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-import holidays
+from holidays.constants import DE_FACTO, PUBLIC
+from holidays.countries.sweden import Sweden
 
 from bot.schedules.config import Schedule
 
@@ -33,18 +34,13 @@ class Occurrence:
 
 @lru_cache(maxsize=64)
 def _non_workdays(year: int) -> frozenset[dt.date]:
-    """Return Swedish public holidays of `year` plus the eves most workplaces close on.
+    """Return Swedish public holidays of `year` plus the eves workplaces close on.
 
-    `holidays.Sweden` lists only the statutory days. Julafton, nyårsafton and
-    midsommarafton are not statutory but are de facto days off in Swedish workplaces
-    (most collective agreements), so no meeting happens on them either.
+    The `DE_FACTO` category (holidays >= 0.88) adds julafton, nyårsafton and
+    midsommarafton: not statutory, but the annual leave law (SFS 1977:480, 7 §) treats
+    them as Sundays, so no meeting happens on them either.
     """
-    days = set(holidays.Sweden(years=year, include_sundays=False))
-    midsummer_day = next(  # the Saturday between 20 and 26 June
-        dt.date(year, 6, d) for d in range(20, 27) if dt.date(year, 6, d).weekday() == 5
-    )
-    days |= {dt.date(year, 12, 24), dt.date(year, 12, 31), midsummer_day - dt.timedelta(days=1)}
-    return frozenset(days)
+    return frozenset(Sweden(years=year, categories=(PUBLIC, DE_FACTO), include_sundays=False))
 
 
 def is_workday(day: dt.date) -> bool:

@@ -3,12 +3,15 @@
 __all__ = ["ScheduleCommands", "build_app", "build_client"]
 
 from slack_bolt import App
+from slack_bolt.error import BoltError
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler  # not re-exported
 from sqlalchemy import Engine
 
 from bot.answer.types import Answerer
+from bot.errors import SlackUnavailable
 from bot.settings import Settings
 from bot.slack.listeners import ScheduleCommands, register_listeners
 from bot.slack.responder import Responder
@@ -53,12 +56,15 @@ def build_app(
     engine = engine or open_database(settings.database_url)
     init_db(engine)  # a caller's own engine (tests, benchmarks) gets the tables too
     secret = settings.slack_signing_secret
-    app = App(
-        client=client or build_client(settings),
-        # Socket Mode needs no signing secret; "" makes every HTTP request fail verification.
-        signing_secret=secret.get_secret_value() if secret else "",
-        process_before_response=False,
-    )
+    try:
+        app = App(
+            client=client or build_client(settings),
+            # Socket Mode needs no signing secret; "" makes every HTTP request fail verification.
+            signing_secret=secret.get_secret_value() if secret else "",
+            process_before_response=False,
+        )
+    except (BoltError, SlackApiError, OSError) as error:  # auth.test failed: bad token, or no Slack
+        raise SlackUnavailable(f"Slack ({settings.slack_api_url}) svarar inte eller nekar token: {error}") from error
     responder = Responder(
         answerer,
         AnswerLog(engine, settings.feedback_salt.get_secret_value()),

@@ -13,7 +13,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.answer.types import Answer, Answerer, Turn
-from bot.errors import IndexMissing
+from bot.errors import IndexMissing, IndexUnavailable
 from bot.search.text import detect_language
 from bot.slack.rendering import notice_message, render_answer
 from bot.slack.streaming import Place, deliver, done_working, post_notice, show_working
@@ -29,9 +29,13 @@ def failure_text(error: BaseException, language: str) -> str:
 
     >>> failure_text(TimeoutError(), "sv").startswith(":warning: Det tog för lång tid")
     True
+    >>> failure_text(IndexUnavailable("127.0.0.1:8000", "nekad"), "sv").startswith(":warning: Jag når inte")
+    True
     """
     if isinstance(error, IndexMissing):
         return ui("index_missing", language)
+    if isinstance(error, IndexUnavailable):
+        return ui("index_unavailable", language)
     if isinstance(error, TimeoutError):
         return ui("timeout", language)
     return ui("error", language)

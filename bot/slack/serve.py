@@ -9,8 +9,11 @@ from collections.abc import Callable
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.error import BoltError
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
+from bot.errors import SlackUnavailable
 from bot.settings import Settings
 from bot.slack.server import SlackHTTPServer
 
@@ -45,16 +48,22 @@ def serve(
         app_token: the Socket Mode token (unused with `http`).
         on_ready: called with the app and the HTTP port (None in Socket Mode) once serving.
     """
-    if http:
-        server = SlackHTTPServer(app, host=host, port=port)
-        server.start()
-        closer: Callable[[], None] = server.shutdown
-        logger.info("serving the Events API on http://%s:%d/slack/events", host, server.port)
-    else:
-        handler = SocketModeHandler(app, app_token=app_token, web_client=client)
-        handler.connect()
-        closer = handler.close
-        logger.info("connected to Slack in Socket Mode")
+    try:
+        if http:
+            server = SlackHTTPServer(app, host=host, port=port)
+            server.start()
+            closer: Callable[[], None] = server.shutdown
+            logger.info("serving the Events API on http://%s:%d/slack/events", host, server.port)
+        else:
+            handler = SocketModeHandler(app, app_token=app_token, web_client=client)
+            connect: Callable[[], None] = handler.connect  # slack_bolt leaves it unannotated
+            connect()
+            closer = handler.close
+            logger.info("connected to Slack in Socket Mode")
+    except OSError as error:  # the port is taken, or Socket Mode cannot connect
+        raise SlackUnavailable(f"kunde inte starta Slack-boten: {error}") from error
+    except (BoltError, SlackApiError) as error:
+        raise SlackUnavailable(f"Slack nekade anslutningen: {error}") from error
     if on_ready:
         on_ready(app, server.port if http else None)
     try:

@@ -8,6 +8,7 @@ requests older than five minutes (401); listeners run after the acknowledgement.
 import json
 import logging
 import threading
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -72,7 +73,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404 if path != self.events_path else 413, {}, "")
             return
         body = self.rfile.read(length).decode("utf-8")
-        headers = {k.lower(): self.headers.get_all(k) or [] for k in self.headers.keys()}
+        headers: dict[str, str | Sequence[str]] = {
+            k.lower(): self.headers.get_all(k) or [] for k in self.headers.keys()
+        }
         response = self.app.dispatch(BoltRequest(body=body, query=query, headers=headers))
         self._send(response.status, response.headers, response.body)
 

@@ -94,12 +94,10 @@ def _stream(client: WebClient, place: Place, answer: Answer, answer_id: str) -> 
     """Stream the answer text, then stop with the sources and buttons as blocks."""
     pieces = stream_pieces(answer.text) or [" "]
     ts: str | None = None
-    recipient = {"recipient_user_id": place.user_id}
-    if place.team_id:
-        recipient["recipient_team_id"] = place.team_id
     try:
         start = client.chat_startStream(
-            channel=place.channel, thread_ts=place.thread_ts, markdown_text=pieces[0], **recipient
+            channel=place.channel, thread_ts=str(place.thread_ts), markdown_text=pieces[0],
+            recipient_user_id=place.user_id, recipient_team_id=place.team_id,
         )
         ts = str(start["ts"])
         for piece in pieces[1:]:

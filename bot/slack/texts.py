@@ -22,6 +22,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "error": ":warning: Något gick fel när jag skulle svara. Försök igen om en stund.",
         "index_missing": ":warning: Jag kan inte svara just nu: kunskapsbasen är inte indexerad"
         " än. Säg till en administratör.",
+        "index_unavailable": ":warning: Jag når inte kunskapsbasen just nu. Försök igen om en"
+        " stund; säg till en administratör om det håller i sig.",
         "timeout": ":warning: Det tog för lång tid att ta fram ett svar. Försök igen, gärna med"
         " en kortare fråga.",
         "expired": "Svaret finns inte kvar att dela. Ställ frågan igen med `/hp`.",
@@ -44,6 +46,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "error": ":warning: Something went wrong while answering. Please try again shortly.",
         "index_missing": ":warning: I can't answer right now: the knowledge base hasn't been"
         " indexed yet. Please tell an administrator.",
+        "index_unavailable": ":warning: I can't reach the knowledge base right now. Please try"
+        " again shortly, and tell an administrator if it persists.",
         "timeout": ":warning: Finding an answer took too long. Please try again, perhaps with a"
         " shorter question.",
         "expired": "The answer is no longer available to share. Ask again with `/hp`.",

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Engine,
     ForeignKey,
     Index,
+    Select,
     SmallInteger,
     String,
     Table,
@@ -154,7 +155,7 @@ class AnswerLog:
         """Return vote counts and the `latest` most recently 👎-voted questions."""
         counts = select(votes_table.c.vote, func.count()).group_by(votes_table.c.vote)
         with self._engine.connect() as conn:
-            by_vote = dict(conn.execute(counts).tuples().all())
+            by_vote: dict[int, int] = dict(conn.execute(counts).tuples().all())
             rows = conn.execute(self._down_query().limit(latest)).mappings().all()
         return FeedbackSummary(
             up=by_vote.get(1, 0), down=by_vote.get(-1, 0),
@@ -175,7 +176,7 @@ class AnswerLog:
         return list(seen.values())
 
     @staticmethod
-    def _down_query():  # type: ignore[no-untyped-def]
+    def _down_query() -> Select[Any]:
         return (
             select(answers_table, votes_table.c.voted_at)
             .join(votes_table, votes_table.c.answer_id == answers_table.c.id)

@@ -5,6 +5,7 @@ share (scheduled-post claims, processed Slack events, feedback votes) lives here
 """
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, MetaData, create_engine, event
 
@@ -19,7 +20,7 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn: Any, _record: object) -> None:  # a DB-API 2 connection
             # WAL lets a reader and a writer work at once; busy_timeout makes two
             # processes wait for each other instead of failing with "database is locked".
             cur = dbapi_conn.cursor()

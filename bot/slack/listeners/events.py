@@ -40,7 +40,7 @@ def register(app: App, responder: Responder, deduper: EventDeduper) -> None:
         is_dm = event.get("channel_type") == "im"
         if not is_dm and (not thread_ts or mentions(event["text"], context.bot_user_id)):
             return  # channel messages are answered when they mention us (app_mention)
-        if not is_dm and not responder.log.answered_in_thread(channel, thread_ts):
+        if not is_dm and not responder.log.answered_in_thread(channel, str(thread_ts)):
             return  # a thread we have not answered in: not our conversation
         if not deduper.claim(body.get("event_id")):
             return
