@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from bot.evaluation import speed, swefaq
+from bot.evaluation import fusion, speed, swefaq
+from bot.evaluation.fusion_report import print_report as print_fusion
 from bot.evaluation.speed_report import targets
 from bot.settings import Settings
+from tests.core_fixtures import write_small_folder
 
 SWEFAQ = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "swefaq" / "swefaq_dev.jsonl"
 
@@ -45,13 +47,21 @@ def test_chunk_hits_collapse_to_documents_in_rank_order() -> None:
 def test_load_swefaq_dedupes_answers_and_maps_gold(tmp_path: Path) -> None:
     path = tmp_path / "toy.jsonl"
     rows = [
-        {"question": "F1?", "candidate_answers": ["A", "B", "C"], "label": 1},
-        {"question": "F2?", "candidate_answers": ["C", "D", "A"], "label": 2},
+        {"category_id": 7, "question": "F1?", "candidate_answers": ["A", "B", "C"], "label": 1},
+        {"category_id": 8, "question": "F2?", "candidate_answers": ["C", "D", "A"], "label": 2},
     ]
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     corpus, queries = swefaq.load_swefaq(path)
     assert list(corpus.values()) == ["A", "B", "C", "D"]
-    assert [(q, corpus[g]) for q, g in queries] == [("F1?", "B"), ("F2?", "A")]
+    assert [(q.question, corpus[q.gold]) for q in queries] == [("F1?", "B"), ("F2?", "A")]
+    assert [[corpus[c] for c in q.candidates] for q in queries] == [["A", "B", "C"], ["C", "D", "A"]]
+    assert [q.category for q in queries] == ["7", "8"]
+
+
+def test_superlim_pick_counts_a_tie_as_a_random_choice() -> None:
+    assert swefaq.pick({"a": 2.0, "b": 1.0, "c": 1.0}, "a") == 1.0
+    assert swefaq.pick({"a": 1.0, "b": 1.0, "c": 1.0}, "a") == pytest.approx(1 / 3)
+    assert swefaq.pick({"a": 0.0, "b": 1.0}, "a") == 0.0
 
 
 def test_load_swefaq_names_a_bad_line(tmp_path: Path) -> None:
@@ -94,11 +104,47 @@ def test_swefaq_bench_runs_end_to_end(tmp_path: Path) -> None:
         assert set(swefaq.METRICS) <= set(metrics)
         assert 0.0 <= metrics["recall_at_1"] <= metrics["recall_at_5"] <= 1.0
         assert metrics["recall_at_1"] <= metrics["mrr_at_10"] <= 1.0
+        # Two candidates per question: choosing among them is at least as easy as ranking all 20.
+        assert metrics["recall_at_1"] <= metrics["superlim_accuracy"] <= 1.0
     assert report["recall_at_5"] >= 0.5  # a 20-answer corpus is easy
     assert report["seconds"] > 0
     printed = io.StringIO()
     swefaq.print_report(Console(file=printed, width=120), report)
-    assert "| hybrid (ours) |" in printed.getvalue()
+    assert "| hybrid (ours) |" in printed.getvalue() and "SuperLim accuracy" in printed.getvalue()
+
+
+@pytest.mark.skipif(not SWEFAQ.exists(), reason="SweFAQ dev set not present")
+@pytest.mark.slow
+def test_fusion_bench_reports_held_out_figures_and_never_reads_holdout(tmp_path: Path) -> None:
+    data = tmp_path / "swefaq.jsonl"
+    faq = SWEFAQ.read_text(encoding="utf-8").splitlines()
+    data.write_text("\n".join(faq[15:27]) + "\n", encoding="utf-8")  # three categories
+    knowledge = write_small_folder(tmp_path / "kb")
+    items = [
+        ("cykelpolicy", "Hur länge får jag låna en elcykel?", "tune"),
+        ("friskvard", "Hur stort är friskvårdsbidraget?", "tune"),
+        ("parkering", "Var parkerar besökare?", "tune"),
+        ("kaffe", "Vem avkalkar kaffemaskinen?", "tune"),
+        ("kaffe", "Hur ofta avkalkas maskinen?", "holdout"),
+    ]
+    lines = [json.dumps({"id": f"q{n}", "question": q, "expected_sources": [doc], "must_include": [],
+                         "answerable": True, "split": split}, ensure_ascii=False)
+             for n, (doc, q, split) in enumerate(items)]
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    report = fusion.run(data, questions, _settings(knowledge, tmp_path / "unused-chroma"), k=2, repeats=2)
+
+    assert report["sets"]["ours"] == {"n": 4, "groups": 4}  # the holdout question is not read
+    assert report["sets"]["swefaq"] == {"n": 12, "groups": 3}
+    assert len(report["rows"]) == len(fusion.families()) * (len(fusion.variants()) + 1)
+    for row in report["rows"]:
+        for name in ("swefaq", "ours"):
+            assert all(0.0 <= v <= 1.0 for v in row[name].values())
+    assert set(report["shipped"]) == {"fusion", "on_all_tune_data", "swefaq", "ours"}
+    printed = io.StringIO()
+    print_fusion(Console(file=printed, width=250), report)
+    assert "| union pool | min-max |" in printed.getvalue()
 
 
 @pytest.mark.slow

@@ -5,16 +5,23 @@ labelled answer. The corpus goes through the real pipeline (one `.txt` per answe
 `KnowledgeIndex.sync`) into a temporary embedded Chroma; the baselines are the two halves
 of the same retriever (its BM25 index and its vector store), so all three rank the same
 chunks in the same run. Chunk hits map back to their document, first occurrence wins.
+
+`superlim_accuracy` is SuperLim 2's own SweFAQ task: pick the right answer among the
+question's `candidate_answers` (its category's answers). Each ranker scores only those
+candidates' chunks (a document scores its best chunk); a tie counts as a random pick
+among the tied, i.e. 1/n of a hit.
 """
 
 import json
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from langchain_core.embeddings import Embeddings
 from rich.console import Console
 from rich.table import Table
 
@@ -25,31 +32,43 @@ from bot.search.retriever import HybridRetriever
 from bot.settings import Settings
 
 DEPTH = 10  # chunks asked of each ranker; metrics are over the documents they name
-METRICS = ("mrr_at_10", "recall_at_1", "recall_at_5")
+METRICS = ("mrr_at_10", "recall_at_1", "recall_at_5", "superlim_accuracy")
+RANKERS = ("ours", "bm25", "dense")
 reciprocal_rank = partial(questions.reciprocal_rank, k=10)  # SweFAQ's MRR counts the first ten
 
 
-def load_swefaq(path: Path) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Read SweFAQ JSONL into (doc id → answer text, [(question, gold doc id)]).
+@dataclass(frozen=True)
+class FaqQuestion:
+    """A SweFAQ question: its gold answer's doc id, its category's answers (doc ids), the category."""
+
+    question: str
+    gold: str
+    candidates: tuple[str, ...]
+    category: str
+
+
+def load_swefaq(path: Path) -> tuple[dict[str, str], list[FaqQuestion]]:
+    """Read SweFAQ JSONL into (doc id → answer text, the questions).
 
     Doc ids follow each distinct answer's first appearance in the file.
     """
     corpus: dict[str, str] = {}
     ids: dict[str, str] = {}
-    queries: list[tuple[str, str]] = []
+    queries: list[FaqQuestion] = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
             answers, gold = row["candidate_answers"], row["candidate_answers"][row["label"]]
+            question, category = str(row["question"]), str(row.get("category_id", ""))
         except (json.JSONDecodeError, KeyError, IndexError, TypeError) as exc:
             raise ValueError(f"{path}:{n}: ingen giltig SweFAQ-rad ({exc})") from exc
         for answer in answers:
             if answer not in ids:
                 ids[answer] = f"faq-{len(ids):04d}"
                 corpus[ids[answer]] = answer
-        queries.append((row["question"], ids[gold]))
+        queries.append(FaqQuestion(question, ids[gold], tuple(ids[a] for a in answers), category))
     return corpus, queries
 
 
@@ -77,18 +96,22 @@ def summarise(rankings: Sequence[Sequence[str]], golds: Sequence[str]) -> dict[s
     }
 
 
-def index_corpus(folder: Path, corpus: dict[str, str], settings: Settings) -> KnowledgeIndex:
+def index_folder(folder: Path, chroma: Path, name: str, embeddings: Embeddings) -> KnowledgeIndex:
+    """Index the documents in `folder` into a new embedded Chroma at `chroma`."""
+    index = KnowledgeIndex(make_client(chroma), name, embeddings)
+    report = index.sync(folder)
+    if report.errors:
+        raise ValueError("; ".join(str(e) for e in report.errors))
+    return index
+
+
+def index_corpus(folder: Path, corpus: dict[str, str], embeddings: Embeddings) -> KnowledgeIndex:
     """Write one `.txt` per answer under `folder` and index it into Chroma under `folder`."""
     knowledge = folder / "knowledge"
     knowledge.mkdir()
     for doc_id, text in corpus.items():
         (knowledge / f"{doc_id}.txt").write_text(text, encoding="utf-8")
-    embeddings = make_embeddings(settings.embedding_backend, settings.embedding_model)
-    index = KnowledgeIndex(make_client(folder / "chroma"), "swefaq", embeddings)
-    report = index.sync(knowledge)
-    if report.errors:
-        raise ValueError("; ".join(str(e) for e in report.errors))
-    return index
+    return index_folder(knowledge, folder / "chroma", "swefaq", embeddings)
 
 
 def rank(retriever: HybridRetriever, question: str) -> dict[str, list[str]]:
@@ -99,11 +122,40 @@ def rank(retriever: HybridRetriever, question: str) -> dict[str, list[str]]:
     return {"ours": documents(ours), "bm25": documents(lexical), "dense": documents(dense)}
 
 
-def evaluate(retriever: HybridRetriever, queries: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    """Rank every query three ways and summarise each ranker."""
-    runs = [rank(retriever, question) for question, _ in queries]
-    golds = [gold for _, gold in queries]
-    by = {name: summarise([r[name] for r in runs], golds) for name in ("ours", "bm25", "dense")}
+def pick(doc_scores: Mapping[str, float], gold: str) -> float:
+    """1 when the gold document scores best alone, 1/n when n documents tie for best, else 0.
+
+    >>> pick({"a": 0.9, "b": 0.4}, "a"), pick({"a": 0.0, "b": 0.0}, "a"), pick({"a": 0.1, "b": 0.4}, "a")
+    (1.0, 0.5, 0.0)
+    """
+    best = max(doc_scores.values())
+    tied = [d for d, s in doc_scores.items() if s == best]
+    return 1.0 / len(tied) if gold in tied else 0.0
+
+
+def choose(retriever: HybridRetriever, item: FaqQuestion) -> dict[str, float]:
+    """SuperLim's task for one question: each ranker's (expected) hit among the candidates."""
+    sources = retriever.refresh().sources
+    pool = [p for p, s in enumerate(sources) if s.id in item.candidates]
+    evidence = retriever.evidence(item.question, pool=pool)
+    scored = {"ours": retriever.fusion.fuse(evidence), "bm25": evidence.lexical, "dense": evidence.dense}
+    out = {}
+    for name, scores in scored.items():
+        docs: dict[str, float] = {}
+        for p, score in scores.items():
+            docs[sources[p].id] = max(score, docs.get(sources[p].id, score))
+        out[name] = pick(docs, item.gold)
+    return out
+
+
+def evaluate(retriever: HybridRetriever, queries: Sequence[FaqQuestion]) -> dict[str, Any]:
+    """Rank every query three ways, choose among its candidates three ways, summarise each ranker."""
+    runs = [rank(retriever, q.question) for q in queries]
+    picks = [choose(retriever, q) for q in queries]
+    golds = [q.gold for q in queries]
+    by = {name: summarise([r[name] for r in runs], golds) for name in RANKERS}
+    for name in RANKERS:
+        by[name]["superlim_accuracy"] = round(sum(p[name] for p in picks) / max(len(picks), 1), 4)
     baselines = {"bm25": by["bm25"], "dense": by["dense"]}
     return {"n": len(queries), **by["ours"], "baselines": baselines}
 
@@ -112,8 +164,9 @@ def run(data_path: Path, settings: Settings) -> dict[str, Any]:
     """Index the SweFAQ corpus in a temporary Chroma and rank every question three ways."""
     start = time.perf_counter()
     corpus, queries = load_swefaq(data_path)
+    embeddings = make_embeddings(settings.embedding_backend, settings.embedding_model)
     with tempfile.TemporaryDirectory(prefix="swefaq-") as tmp:
-        index = index_corpus(Path(tmp), corpus, settings)
+        index = index_corpus(Path(tmp), corpus, embeddings)
         indexed = time.perf_counter()
         report = evaluate(HybridRetriever(index), queries)
     report["documents"] = len(corpus)
@@ -130,7 +183,7 @@ def rows(report: dict[str, Any]) -> list[tuple[str, dict[str, float]]]:
 
 def markdown(report: dict[str, Any]) -> str:
     """The results as a README-ready Markdown table."""
-    lines = ["| retriever | MRR@10 | recall@1 | recall@5 |", "|---|---|---|---|"]
+    lines = ["| retriever | MRR@10 | recall@1 | recall@5 | SuperLim accuracy |", "|---|---|---|---|---|"]
     for name, metrics in rows(report):
         lines.append(f"| {name} | " + " | ".join(f"{metrics[k]:.3f}" for k in METRICS) + " |")
     return "\n".join(lines)

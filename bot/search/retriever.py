@@ -1,53 +1,35 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 candidates, fused; a floor for "not covered"."""
+"""Hybrid retrieval: dense (Chroma) and BM25 evidence on one pool, fused; a floor for "not covered"."""
 
 import threading
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.errors import IndexMissing
+from bot.search.fusion import Evidence, Fusion
 from bot.search.index import KnowledgeIndex
-from bot.search.lexical import LexicalIndex
-from bot.search.text import detect_language
+from bot.search.lexical import LexicalIndex, top
+from bot.search.text import detect_language, terms
 from bot.search.types import Source
 
 # Calibrated on eval/questions.jsonl (see README, "Relevance floor"): a best passage
 # below this relevance means the documents do not answer the question.
 DEFAULT_FLOOR = 0.855
-CANDIDATES = 30
-# Min-max score fusion weighted 0.7 towards dense: chosen by 2-fold cross-validation on
-# SweFAQ dev (each half picks 0.7; held-out MRR@10 0.735 / 0.737), see README.
-DENSE_WEIGHT = 0.7
+CANDIDATES = 30  # each side's best chunks that enter the pool
+DENSE_SCORED = 200  # chunks the vector query scores, so pooled BM25 candidates have a cosine
+# Min-max over the pool, weighted 0.7 towards dense: chosen by grouped 5-fold
+# cross-validation over SweFAQ dev and our tune questions (`bot bench fusion`, README).
+DEFAULT_FUSION = Fusion("minmax", 0.7)
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk with its evidence: dense cosine, BM25 share and term coverage."""
+    """A retrieved chunk with its evidence: dense cosine, BM25 score and term coverage."""
 
     source: Source
     dense: float
     lexical: float
     coverage: float
     relevance: float
-
-
-def fuse(dense: dict[int, float], lexical: dict[int, float], weight: float = DENSE_WEIGHT) -> dict[int, float]:
-    """Mix two score maps (position → score), each min-max normalised over its candidates.
-
-    A position missing from one side scores 0 there.
-
-    Reciprocal-rank fusion was measured too and ranked below dense alone on SweFAQ
-    (MRR@10 0.693 vs 0.710), because it throws away how far apart the scores are.
-
-    >>> fuse({1: 0.9, 2: 0.8}, {2: 5.0, 3: 1.0}, weight=0.5)
-    {1: 0.5, 2: 0.5, 3: 0.0}
-    """
-    d, lx = _minmax(dense), _minmax(lexical)
-    return {p: weight * d.get(p, 0.0) + (1.0 - weight) * lx.get(p, 0.0) for p in d | lx}
-
-
-def _minmax(scores: dict[int, float]) -> dict[int, float]:
-    """Scale scores to 0..1 over their range (all 1 when they are equal)."""
-    lo, hi = min(scores.values(), default=0.0), max(scores.values(), default=0.0)
-    return {p: (s - lo) / (hi - lo) if hi > lo else 1.0 for p, s in scores.items()}
 
 
 def relevance(dense: float, coverage: float, language: str = "sv") -> float:
@@ -71,19 +53,27 @@ class Corpus:
     positions: dict[str, int] = field(default_factory=dict)  # chunk id → position
 
     @classmethod
-    def of(cls, sources: list[Source]) -> "Corpus":
-        """Index `sources` for BM25 by title, section and text."""
-        lexical = LexicalIndex([f"{s.title} {s.section} {s.text}" for s in sources])
+    def of(cls, sources: list[Source], bm25: Callable[[list[str]], LexicalIndex] = LexicalIndex) -> "Corpus":
+        """Index `sources` for BM25 by title, section and text (`bm25` builds the index)."""
+        lexical = bm25([f"{s.title} {s.section} {s.text}" for s in sources])
         return cls(sources, lexical, {s.chunk_id: i for i, s in enumerate(sources)})
 
 
 class HybridRetriever:
     """Search the knowledge index; the BM25 side is rebuilt when the index changes."""
 
-    def __init__(self, index: KnowledgeIndex, floor: float | None = None, weight: float = DENSE_WEIGHT) -> None:
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        floor: float | None = None,
+        fusion: Fusion = DEFAULT_FUSION,
+        bm25: Callable[[list[str]], LexicalIndex] = LexicalIndex,
+    ) -> None:
+        """Search `index`; `fusion` mixes the two sides, `bm25` builds the lexical index."""
         self.index = index
         self.floor = DEFAULT_FLOOR if floor is None else floor
-        self.weight = weight
+        self.fusion = fusion
+        self._bm25 = bm25
         self._lock = threading.Lock()
         self._state: tuple[str, str] | None = None
         self._corpus = Corpus.of([])
@@ -100,7 +90,7 @@ class HybridRetriever:
                 sources = self.index.chunks()
                 if not sources:
                     raise IndexMissing()
-                self._corpus, self._state = Corpus.of(sources), state
+                self._corpus, self._state = Corpus.of(sources, self._bm25), state
             return self._corpus
 
     def dense(self, query: str, k: int) -> list[tuple[Source, float]]:
@@ -112,21 +102,43 @@ class HybridRetriever:
         corpus = self.refresh()
         return [(corpus.sources[pos], score) for pos, score in corpus.lexical.search(query, k)]
 
+    def evidence(
+        self, query: str, vector: Sequence[float] | None = None, pool: Collection[int] | None = None
+    ) -> Evidence:
+        """Dense and BM25 scores of the pool: each side's best CANDIDATES, or the given positions.
+
+        A pooled chunk beyond the vector query's DENSE_SCORED gets the lowest cosine seen
+        (an upper bound of its own). `vector` is the query's embedding, when already known.
+        """
+        return self._evidence(self.refresh(), query, vector, pool)
+
+    def _evidence(
+        self, corpus: Corpus, query: str, vector: Sequence[float] | None, pool: Collection[int] | None
+    ) -> Evidence:
+        vector = self.index.embeddings.embed_query(query) if vector is None else vector
+        scored = self.index.dense(vector, min(DENSE_SCORED, len(corpus.sources)))
+        cosines = {corpus.positions[cid]: cos for cid, cos in scored if cid in corpus.positions}
+        bm25 = corpus.lexical.scores(query)
+        if pool is None:
+            best_dense = sorted(cosines, key=lambda p: -cosines[p])[:CANDIDATES]
+            pool = [*best_dense, *(p for p, _ in top(bm25, CANDIDATES) if p not in best_dense)]
+        floor = min(cosines.values(), default=0.0)
+        dense = {p: cosines.get(p, floor) for p in pool}
+        return Evidence(dense, {p: float(bm25[p]) for p in pool}, len(set(terms(query))))
+
     def hits(self, query: str, k: int = 5) -> list[Hit]:
-        """Return the top `k` hits by fused rank, each with its relevance (no floor applied)."""
+        """Return the top `k` hits by fused score, each with its relevance (no floor applied)."""
         corpus = self.refresh()
-        dense = {corpus.positions[s.chunk_id]: cos for s, cos in self._dense(corpus, query, CANDIDATES)}
-        lexical = dict(corpus.lexical.search(query, CANDIDATES))
-        fused = fuse(dense, lexical, self.weight)
+        evidence = self._evidence(corpus, query, None, None)
+        fused = self.fusion.fuse(evidence)
         ranked = sorted(fused, key=lambda p: -fused[p])[:k]
         language = detect_language(query)
-        floor_dense = min(dense.values(), default=0.0)
         out = []
         for pos in ranked:
             coverage = corpus.lexical.coverage(query, pos)
-            d = dense.get(pos, floor_dense)
+            d = evidence.dense[pos]
             rel = relevance(d, coverage, language)
-            out.append(Hit(replace(corpus.sources[pos], score=rel), d, lexical.get(pos, 0.0), coverage, rel))
+            out.append(Hit(replace(corpus.sources[pos], score=rel), d, evidence.lexical[pos], coverage, rel))
         return out
 
     def search(self, query: str, k: int = 5) -> list[Source]:
