@@ -130,3 +130,77 @@ def test_plain_text_headings_are_recognised() -> None:
     text = f"Sammanfattning\n\n{body.strip()}\n"
 
     assert list(by_section(text)) == ["Sammanfattning"]
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraph and list texts that `parse_blocks` finds."""
+    from bot.ingest.chunking import parse_blocks
+
+    return [b.text for b in parse_blocks(text) if b.kind != "heading"]
+
+
+def test_a_paragraph_cut_by_a_page_break_is_joined() -> None:
+    # demokratiatagande-botkyrka-huddinge-salem: the page ended after "öppet".
+    first = "Konkret görs detta genom att arrangera minst ett öppet"
+    second = "webbinarium i syfte att öka kunskapen om icke-diskriminering."
+    joined = f"{first} {second}"
+
+    assert paragraphs(f"{first}\n\n{second}\n") == [joined]
+    assert paragraphs(f"{first}\n\f{second}\n") == [joined]
+    assert paragraphs(f"{first}\n\n- 7 -\n\n{second}\n") == [joined]
+    assert paragraphs(f"{first}\n12\n{second}\n") == [joined]
+
+
+def test_a_running_header_between_the_halves_moves_after_the_paragraph() -> None:
+    # remissvar-mr-programmet-serviceforvaltningen, page 3 → 4.
+    text = (
+        "Dock anser förvaltningen\n\n\n\n-4l Stockholms\n@ stad\n\n"
+        "Remiss av Stockholms stads program för\nde mänskliga rättigheterna, KS 2023/1159\n\n"
+        "Tjänsteutlåtande\nDnr SF 2024/444\nSida 4 (6)\n\n"
+        "att det är nödvändigt att handlingsplaner tas fram.\n"
+    )
+
+    found = paragraphs(text)
+
+    assert found[0] == "Dock anser förvaltningen att det är nödvändigt att handlingsplaner tas fram."
+    assert "Tjänsteutlåtande Dnr SF 2024/444" in found
+    assert not any("Sida 4" in p for p in found)
+
+
+def test_finished_sentences_lists_and_headings_are_not_joined() -> None:
+    text = (
+        "Syftet är att öka kunskapen om en inkluderande arbetsmarknad.\n\n"
+        "politiker och tjänstepersoner hos våra medlemmar (t.ex. demokratidag)\n\n"
+        "MR-programmet innehåller tre fokusområden\n\n"
+        "e Kunskap och information\n\ne Välfärd och service\n"
+    )
+
+    found = paragraphs(text)
+
+    assert found[:2] == [
+        "Syftet är att öka kunskapen om en inkluderande arbetsmarknad.",
+        "politiker och tjänstepersoner hos våra medlemmar (t.ex. demokratidag)",
+    ]
+    assert found[2] == "- Kunskap och information\n- Välfärd och service"  # under its heading
+
+
+def test_words_hyphenated_at_line_ends_are_rejoined() -> None:
+    text = (
+        "jämn fördelning av det obetalda hem- och omsorgs-\narbetet, hälso-\noch sjukvård samt fri-\n"
+        "och rättigheter i MR-\nprogrammet om icke-\ndiskriminering 2018-\n2022 i Huddinge-\nBotkyrka"
+    )
+
+    [found] = paragraphs(text)
+
+    assert found == (
+        "jämn fördelning av det obetalda hem- och omsorgsarbetet, hälso- och sjukvård samt fri- och"
+        " rättigheter i MR-programmet om icke-diskriminering 2018-2022 i Huddinge-Botkyrka"
+    )
+
+
+def test_a_hyphenated_word_inside_a_list_item_is_rejoined() -> None:
+    text = "Programmen:\n- Program för ett jämställt Stockholm (Dnr 434-\n21/2017) och omsorgs-\narbete\n"
+
+    [found] = paragraphs(text)
+
+    assert found == "Programmen:\n- Program för ett jämställt Stockholm (Dnr 434-21/2017) och omsorgsarbete"

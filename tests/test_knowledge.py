@@ -250,6 +250,7 @@ def test_the_ocr_damaged_document_comes_out_repaired() -> None:
 def test_a_clean_document_is_loaded_unchanged(stem: str) -> None:
     path = KNOWLEDGE / f"{stem}.txt"
     _, body = split_front_matter(path.read_text(encoding="utf-8"), str(path))
+    body = body.replace("deklARATIONEN", "deklarationen")  # the one OCR slip in a clean document
 
     assert load_file(path).text == body
 

@@ -1,7 +1,8 @@
 """Pure, structure-aware chunking: Markdown-ish text → `Chunk`s with heading paths.
 
-Headings open sections; paragraphs are unwrapped (OCR text is hard-wrapped); numbered
-and bulleted lists stay whole together with the line that introduces them. Blocks are
+Headings open sections; paragraphs are unwrapped (OCR text is hard-wrapped, words are
+hyphenated at line ends, page breaks cut paragraphs in two); numbered and bulleted lists
+stay whole together with the line that introduces them. Blocks are
 packed into chunks of at most `max_chars`; only a block larger than that is split
 (lists by items, prose by LangChain's recursive splitter).
 """
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from bot.ingest.knowledge import KnowledgeDoc
+from bot.ingest.knowledge import Kind, KnowledgeDoc
 
 MAX_CHARS = 900
 # Reference lists answer nothing; their links live in the document's metadata.
@@ -21,6 +22,14 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*$")
 # "e " before a capital is how OCR reads a "•" bullet.
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|e(?=\s+[A-ZÅÄÖ]))\s+")
+# A line that only numbers the page: "12", "- 12 -", "Sida 4 (6)", "s. 3 av 8".
+_PAGE_NUMBER = re.compile(
+    r"^[-–\s]*(?:(?:sida|sid\.|s\.|page)\s*)?\d{1,3}(?:\s*(?:\(\d{1,3}\)|(?:av|/)\s*\d{1,3}))?[-–\s]*$", re.I
+)
+_FURNITURE = 4  # at most this many short blocks of running header or footer sit inside a split paragraph
+_BROKEN_WORD = re.compile(r"(\w+)-\n(\w+)")
+# "hem- och omsorgsarbetet": a hyphen before these words stands for a shared second half.
+_SHARED_TAIL = frozenset({"och", "eller", "samt", "respektive", "resp"})
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,8 @@ class Chunk:
     section: str
     text: str
     url: str | None = None
+    kind: Kind = "other"
+    organisation: str = ""
 
     def metadata(self, fingerprint: str) -> dict[str, str]:
         """Metadata stored with the chunk in the vector store."""
@@ -41,6 +52,8 @@ class Chunk:
             "title": self.title,
             "section": self.section,
             "url": self.url or "",
+            "kind": self.kind,
+            "organisation": self.organisation,
             "fingerprint": fingerprint,
         }
 
@@ -67,7 +80,7 @@ def chunk_document(doc: KnowledgeDoc, max_chars: int = MAX_CHARS) -> list[Chunk]
         while digest in seen:  # the same passage twice in one document
             digest = hashlib.sha256(digest.encode()).hexdigest()[:24]
         seen.add(digest)
-        chunks.append(Chunk(digest, doc.id, doc.title, section, text, doc.url))
+        chunks.append(Chunk(digest, doc.id, doc.title, section, text, doc.url, doc.kind, doc.organisation))
     return chunks
 
 
@@ -79,7 +92,7 @@ def parse_blocks(text: str, title: str = "") -> list[Block]:
     """
     blocks: list[Block] = []
     path: list[tuple[int, str]] = []
-    raws = _raw_blocks(text)
+    raws = _rejoin_pages(_raw_blocks(text))
     for i, raw in enumerate(raws):
         heading = _heading(raw, raws[i + 1] if i + 1 < len(raws) else "")
         if heading is not None:
@@ -111,19 +124,68 @@ def parse_blocks(text: str, title: str = "") -> list[Block]:
 def _raw_blocks(text: str) -> list[str]:
     """Split on blank lines, and before Markdown headings that have no blank line."""
     out: list[str] = []
-    for part in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+    for part in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\f", "\n\n")):
         current: list[str] = []
         for line in part.splitlines():
-            if _MD_HEADING.match(line.strip()) and current:
+            alone = bool(_MD_HEADING.match(line.strip()) or _PAGE_NUMBER.match(line))  # a block of its own
+            if alone and current:
                 out.append("\n".join(current))
                 current = []
             current.append(line)
-            if _MD_HEADING.match(line.strip()):
+            if alone:
                 out.append("\n".join(current))
                 current = []
         if current and "\n".join(current).strip():
             out.append("\n".join(current))
     return [b for b in out if b.strip()]
+
+
+def _rejoin_pages(raws: list[str]) -> list[str]:
+    """Join the halves of a paragraph that a page break cut, moving the page's furniture after it.
+
+    The first half stops mid-sentence (no . ! ? : ; at its end) and the second starts in
+    lower case, right after it or after a few short blocks (a running header or footer)
+    that end in a page number. A block that only numbers the page is dropped.
+
+    >>> _rejoin_pages(["arrangera minst ett öppet", "- 7 -", "webbinarium om icke-diskriminering."])
+    ['arrangera minst ett öppet\\nwebbinarium om icke-diskriminering.']
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(raws):
+        skip = _furniture(raws, i) if out and _stops_mid_sentence(out[-1]) else None
+        if skip is None:
+            out.append(raws[i])
+            i += 1
+            continue
+        out[-1] += "\n" + raws[i + skip]
+        out += [raw for raw in raws[i : i + skip] if not _PAGE_NUMBER.match(raw)]
+        i += skip + 1
+    return out
+
+
+def _furniture(raws: list[str], i: int) -> int | None:
+    """How many blocks from `i` on stand between a cut paragraph and its second half, if any."""
+    for skip in range(min(_FURNITURE, len(raws) - i - 1) + 1):
+        if skip and not _short(raws[i + skip - 1]):
+            return None
+        page_end = skip == 0 or _PAGE_NUMBER.match(raws[i + skip - 1].splitlines()[-1])
+        first = raws[i + skip].lstrip()
+        continues = first[:1].islower() and not _LIST_ITEM.match(first) and not first.startswith(("http", "www."))
+        if continues and page_end:
+            return skip
+    return None
+
+
+def _stops_mid_sentence(raw: str) -> bool:
+    line = raw.strip().splitlines()[-1].strip()
+    furniture = _MD_HEADING.match(line) or _BOLD_LINE.match(line) or _PAGE_NUMBER.match(line)
+    return not furniture and bool(re.search(r"[\w,-]$", line))
+
+
+def _short(raw: str) -> bool:
+    lines = raw.strip().splitlines()
+    return len(lines) <= 4 and all(len(line.strip()) <= 60 for line in lines)
 
 
 def _heading(raw: str, following: str) -> tuple[int, str] | None:
@@ -144,8 +206,39 @@ def _heading(raw: str, following: str) -> tuple[int, str] | None:
 
 def _unwrap(lines: list[str]) -> str:
     """Join hard-wrapped lines into one paragraph."""
-    text = " ".join(ln.strip() for ln in lines if ln.strip())
-    return re.sub(r"(\w)- (\w)", lambda m: m.group(1) + m.group(2) if m.group(2).islower() else m.group(0), text)
+    text = ""
+    for ln in lines:
+        if ln.strip():
+            text = _continue(text, ln) if text else ln.strip()
+    return text
+
+
+def _continue(text: str, line: str) -> str:
+    """Append a wrapped line; a word hyphenated at the line end is one word again.
+
+    The hyphen stays where it belongs to the word ("MR-programmet", "icke-diskriminering",
+    "2018-2022") and, with its space, before a shared second half ("hem- och omsorgs-").
+
+    >>> _continue("det obetalda hem- och omsorgs-", "arbetet")
+    'det obetalda hem- och omsorgsarbetet'
+    >>> [_continue(a, b) for a, b in [("hem-", "och"), ("MR-", "programmet"), ("icke-", "diskriminering")]]
+    ['hem- och', 'MR-programmet', 'icke-diskriminering']
+    """
+    return _BROKEN_WORD.sub(_rejoin_word, f"{text.rstrip()}\n{line.strip()}").replace("\n", " ")
+
+
+def _rejoin_word(match: re.Match[str]) -> str:
+    head, tail = match.groups()
+    if tail.lower() in _SHARED_TAIL:
+        return f"{head}- {tail}"
+    hyphenated = (
+        not tail[0].islower()  # Huddinge-Botkyrka, 2018-2022
+        or head.isupper()  # MR-programmet, ESF-projektet
+        or len(head) == 1  # e-tjänst
+        or any(c.isdigit() for c in head)
+        or head.lower() == "icke"
+    )
+    return f"{head}-{tail}" if hyphenated else head + tail
 
 
 def _list_text(lines: list[str]) -> str:
@@ -155,7 +248,7 @@ def _list_text(lines: list[str]) -> str:
         if _LIST_ITEM.match(ln) or not items:
             items.append(re.sub(r"^(\s*)e\s+(?=[A-ZÅÄÖ])", r"\1- ", ln.rstrip()))
         else:
-            items[-1] += " " + ln.strip()
+            items[-1] = _continue(items[-1], ln)
     return "\n".join(items)
 
 

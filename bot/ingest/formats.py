@@ -9,7 +9,7 @@ from bot.errors import KnowledgeFileError
 from bot.ingest import respekttrappan, yamlfile
 
 Loaded = tuple[dict[str, object], str]
-_META_KEYS = ("title", "organisation", "type", "date", "url", "sources")
+_META_KEYS = ("title", "organisation", "type", "date", "url", "sources", "kind")
 
 
 def load_yaml(path: Path) -> Loaded:

@@ -2,9 +2,11 @@
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from bot.errors import KnowledgeFileError
 from bot.ingest import yamlfile
@@ -12,6 +14,24 @@ from bot.ingest import yamlfile
 log = logging.getLogger(__name__)
 
 SUFFIXES = (".md", ".txt", ".pdf", ".docx", ".yaml", ".yml")
+# Part of every file's fingerprint: raise it when loading, repair or chunking changes, so the
+# next `bot index` reads every file again (only chunks whose text changed are re-embedded).
+INGEST_VERSION = "2026-11-29"
+# OCR that switched to capitals inside a word: a lower-case start, then 3+ capitals.
+_CAPS_TAIL = re.compile(r"\b([a-zåäöé]+)([A-ZÅÄÖÉ]{3,})\b")
+# Whose words a document holds (front matter `kind`): the association's own commitment,
+# another organisation's, or guidance written for HP-assistenten. Sources say which.
+Kind = Literal["own", "other", "guidance"]
+KINDS: tuple[Kind, ...] = ("own", "other", "guidance")
+
+
+def as_kind(value: object) -> Kind:
+    """Read a kind; a missing or unknown one (an older index, no front matter) is "other".
+
+    >>> as_kind("guidance"), as_kind(None)
+    ('guidance', 'other')
+    """
+    return next((kind for kind in KINDS if kind == value), "other")
 
 
 @dataclass(frozen=True)
@@ -29,6 +49,16 @@ class KnowledgeDoc:
         """The document's link, when its metadata has one."""
         return self.metadata.get("url") or None
 
+    @property
+    def kind(self) -> Kind:
+        """Whose words the document holds (front matter `kind`, "other" when absent)."""
+        return as_kind(self.metadata.get("kind"))
+
+    @property
+    def organisation(self) -> str:
+        """Who wrote the document (front matter `organisation`), "" when unknown."""
+        return self.metadata.get("organisation", "")
+
 
 def knowledge_files(folder: Path) -> list[Path]:
     """List the files `bot index` reads, sorted; hidden files and READMEs are skipped."""
@@ -43,8 +73,8 @@ def knowledge_files(folder: Path) -> list[Path]:
 
 
 def fingerprint(path: Path) -> str:
-    """Return the sha256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Return the sha256 of a file's bytes and of how we read them (INGEST_VERSION)."""
+    return hashlib.sha256(INGEST_VERSION.encode() + path.read_bytes()).hexdigest()
 
 
 def load_knowledge(
@@ -96,11 +126,14 @@ def load_file(path: Path, digest: str | None = None) -> KnowledgeDoc:
     meta, body = loader(path)
     if not body.strip():
         raise KnowledgeFileError(str(path), "filen innehåller ingen text")
+    body = _CAPS_TAIL.sub(lambda m: m.group(1) + m.group(2).lower(), body)  # "deklARATIONEN"
     if suffix in (".txt", ".md", ".pdf") and needs_repair(body):
         log.info("%s: repairing lost diacritics", path.name)
         body = repair_text(body)
     title = str(meta.get("title") or _first_line(body) or path.stem)
     clean_meta = {k: _as_text(v) for k, v in meta.items() if v is not None}
+    if clean_meta.get("kind", "other") not in KINDS:
+        raise KnowledgeFileError(str(path), f"kind ska vara own, other eller guidance, inte {clean_meta['kind']!r}")
     return KnowledgeDoc(path.stem, title, body, digest or fingerprint(path), clean_meta)
 
 

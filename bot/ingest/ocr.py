@@ -20,6 +20,7 @@ import re
 
 from bot.ingest.dates import MONTHS
 from bot.ingest.ocr_lexicon import Lexicon, Substitutions, analyses, best
+from bot.ingest.speller import Speller
 
 RESTORE_COST = 0.05  # Zipf units: a restored å/ä/ö must make the word 10**0.05 = 1.12x likelier
 OCR_COST = 1.0  # a misread letter (d for ä) must make it 10x likelier
@@ -34,6 +35,7 @@ _SYMBOLS: Substitutions = {  # symbols that never belong inside a Swedish word
     **{k: (("ä", R),) for k in ("&", "&d", "@")},
     "é": (("ö", R), ("ä", R), ("å", R), ("e", C)),
     "|": (("l", 0.0),),
+    "{": (("f", 0.0),),  # "{or att" is "för att"
 }
 _LETTERS: Substitutions = {  # letters OCR misread, tried once the text shows such symbols
     **_SYMBOLS,
@@ -47,7 +49,7 @@ _SKIP = re.compile(
     r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+"  # URLs and e-mail addresses
     r"|\b[a-z0-9]+(?:-[a-z0-9]+){2,}\b"  # document ids: demokratiatagande-stockholms-stad
 )
-_TOKEN = re.compile(r"(?:(?<=\s)\|)?[\w&@]+")  # "|an" is OCR for "lan"; "a|b" is no word
+_TOKEN = re.compile(r"(?:(?<=\s)\|)?[\w&@{]+")  # "|an" is OCR for "lan"; "a|b" is no word
 _HYPHEN_BREAK = re.compile(r"([^\W\d_]+)-[ \t]*\n[ \t]*([^\W\d_]+)(\S*)([ \t]+)?")
 _KEEP_HYPHEN = {"icke"}  # "icke-diskriminering" keeps its hyphen
 _PIPE_AS_I = re.compile(r"^([ \t]*)\|(?=[ \t]+[^\W\d_][^|\n]*$)", re.MULTILINE)
@@ -55,15 +57,25 @@ _MONTHS = "|".join(MONTHS)
 _ONE_AS_I = re.compile(  # "stadens 1 stadens" is "i"; "1. Remissen" and "den 1 maj" are numbers
     rf"(?<=[^\W\d_])([ \t]*\n?[ \t]*)(?<=\s)1(?=[ \t]+[^\W\d_]{{2,}})(?![ \t]+(?i:{_MONTHS})\b)"
 )
+_NOT_SWEDISH = re.compile(r"[^a-zåäö]")  # in a lowercased word: OCR symbols (é, 6, &, |)
 _SENTENCE_BREAK = re.compile(r"[.!?:;\n•*#>]|\s[-–]\s")
 _AUXILIARIES = {"har", "hade"}  # "har utsatts" is a supine, however common "utsätts" is
 _COUNTS = "varje|per|förra|nästa|i|ett|två|tre|fyra|fem|tio"
 _YEARS = re.compile(rf"(?:(\w+)[ \t]+)?\b(\d+|{_COUNTS})(\s+)är\b")
 _HERE = re.compile(r"\b([Hh])ar(\s+är)\b")  # "har är" is no Swedish; "här är" is
+# "det har faktabladet": "har" takes no definite noun (-et), "det här" does; not "-het".
+_THIS = re.compile(r"\b([Dd]e(?:t|tta)\s+)har(?=\s+[a-zåäö]{3,}(?<!h)et\b)")
 _LABELS = {"steg", "punkt", "kapitel", "kap", "fråga", "nummer", "sida", "bilaga", "avsnitt"}
 _GENDER = "kvinnor|kvinnors|flickor|flickors|pojkar|pojkars"
 _MEN_AFTER = re.compile(rf"\b({_GENDER})(\s+och\s+)man(s?)\b")
 _MEN_BEFORE = re.compile(rf"\b([Mm])an(s?)(\s+och\s+(?:{_GENDER}))\b")
+# A singular genitive takes a determiner ("en mans röst"); "mans våld" without one is "mäns".
+_MENS = re.compile(r"(?<![Ee]n )(?<![Dd]en )(?<!ingen )(?<!varje )(?<!samma )\b([Mm])ans(?=\s+[a-zåäö])")
+# Verbs a bare infinitive may follow ("kunna fortsätta"); after any other infinitive
+# ("förhindra fortsatta trakasserier") a second infinitive is no Swedish.
+_INFINITIVE_TAKERS = {
+    *"kunna vilja låta behöva hinna orka våga bruka slippa försöka börja sluta tänka lova råka verka".split()
+}
 _PREPOSITIONS = "i|för|av|med|på|hos|om|från|inom|bland|mellan|genom|under|efter|åt|mot|vid"
 _OUR = re.compile(  # "i vart ESF-projekt" is "i vårt", but "i vart och ett" and "i var sin" stay
     rf"\b((?i:{_PREPOSITIONS})\s+)([Vv])ar(a|t)?\b(?!\s+(?:och|sin|sitt|sina|annan|annat)\b)"
@@ -77,6 +89,7 @@ class _Repairer:
 
     def __init__(self, lexicon: Lexicon, table: Substitutions | None) -> None:
         self.lexicon, self.table = lexicon, table  # table None: the text is clean
+        self.speller = Speller(lexicon, table) if table is not None else None
         self.memo: dict[tuple[str, bool], str] = {}
 
     def word(self, token: str, strict: bool = False) -> str:
@@ -107,6 +120,11 @@ class _Repairer:
         if strict and word in self.lexicon:
             gain = self.lexicon.frequency(choice) - self.lexicon.frequency(word)
             return choice if gain >= CONTEXT_GAIN else word
+        # Letters inserted or lost (tilsammans, servicendimnden): the speller, for non-words
+        # only, and for a capitalised word (a name, an acronym) only when OCR symbols mark it.
+        name = token.isupper() or (token[:1].isupper() and not _NOT_SWEDISH.search(word))
+        if self.speller and not name:
+            return self.speller.correct(choice) or choice
         return choice
 
     def join(self, match: re.Match[str]) -> str:
@@ -195,15 +213,25 @@ def _repair_span(repairer: _Repairer, text: str) -> str:
         token, gap = match.group(0), match.string[end : match.start()]
         name = token[:1].isupper() and previous and not _SENTENCE_BREAK.search(gap)
         word = repairer.word(token, strict=bool(name) or previous in _AUXILIARIES)
+        if damaged and _is_infinitive(repairer.lexicon, previous) and _is_infinitive(repairer.lexicon, word.lower()):
+            word = token if token.lower() in repairer.lexicon else word  # fortsatta stays after förhindra
         previous, end = word.lower(), match.end()
         return word
 
     text = _TOKEN.sub(repair, text)
     if damaged:
-        text = _HERE.sub(r"\1är\2", _YEARS.sub(_year, text))
+        text = _THIS.sub(r"\1här", _HERE.sub(r"\1är\2", _YEARS.sub(_year, text)))
         text = _OUR.sub(r"\1\2år\3", text)
         text = _MEN_BEFORE.sub(r"\1än\2\3", _MEN_AFTER.sub(r"\1\2män\3", text))
+        text = _MENS.sub(r"\1äns", text)
     return text
+
+
+def _is_infinitive(lexicon: Lexicon, word: str) -> bool:
+    """A verb's infinitive that takes no bare infinitive after it: förhindra (förhindrar), öka (ökar)."""
+    if len(word) < 4 or not word.endswith("a") or word in _INFINITIVE_TAKERS:
+        return False
+    return max(lexicon.frequency(word + "r"), lexicon.frequency(word[:-1] + "er")) >= 3.0
 
 
 def _year(match: re.Match[str]) -> str:

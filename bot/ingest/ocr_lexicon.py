@@ -22,7 +22,7 @@ from math import log10
 MIN_PART_ZIPF = 2.0  # compound parts rarer than this are mostly tokenizer noise
 SHORT_PART_ZIPF = 3.5  # three-letter parts must be common words (mål, kön), not "ign"
 MIN_PART_LEN = 3
-_S_LINKED = ("het", "ing", "tion", "itet", "skap", "else")
+_S_LINKED = ("het", "ing", "tion", "itet", "skap")
 
 Substitutions = Mapping[str, tuple[tuple[str, float], ...]]
 
@@ -81,18 +81,27 @@ class Lexicon:
         """Number of words."""
         return len(self._freqs)
 
+    def common(self, min_zipf: float) -> dict[str, float]:
+        """The words at least `min_zipf` frequent, with their Zipf values."""
+        return {w: z for w, z in self._freqs.items() if z >= min_zipf}
+
     def frequency(self, word: str) -> float:
         """The Zipf frequency of `word`, 0.0 when unknown."""
         return self._freqs.get(word.lower(), 0.0)
 
     def word_frequency(self, word: str) -> float:
-        """Like `frequency`, with a missing definite plural one Zipf below its plural.
+        """Like `frequency`, with a missing definite plural or present participle one Zipf below its base.
 
-        ``rekryteringarna`` is not listed, ``rekryteringar`` is.
+        ``rekryteringarna`` is not listed, ``rekryteringar`` is; nor is ``konkretiserande``,
+        but ``konkretisera`` is.
         """
-        if word in self._freqs or not word.endswith(("arna", "erna", "orna")):
-            return self._freqs.get(word, 0.0)
-        return max(self._freqs.get(word[:-2], 0.0) - 1, 0.0)
+        if word in self._freqs:
+            return self._freqs[word]
+        if word.endswith(("arna", "erna", "orna")):
+            return max(self._freqs.get(word[:-2], 0.0) - 1, 0.0)
+        if word.endswith("ande"):
+            return max(self._freqs.get(word[:-3], 0.0) - 1, 0.0)
+        return 0.0
 
     def has_prefix(self, prefix: str) -> bool:
         """Whether some lexicon word starts with `prefix`."""
@@ -171,6 +180,8 @@ def analyses(
         if word[i:] == "na" and cur.endswith(("ar", "er", "or")):  # a definite plural
             if lexicon.is_part(cur) if parts else cur in lexicon:
                 found.append(Analysis((*parts, cur + "na"), round(cost, 3)))
+        if word[i:] == "nde" and cur.endswith("a") and not parts and cur in lexicon:  # konkretiserande
+            found.append(Analysis((cur + "nde",), round(cost, 3)))
         if i == len(word):
             if lexicon.is_part(cur) if parts else lexicon.word_frequency(cur):
                 found.append(Analysis((*parts, cur), round(cost, 3)))
