@@ -26,7 +26,7 @@ from langchain_core.embeddings import Embeddings
 
 from bot.errors import HPError, IndexMissing, IndexUnavailable, KnowledgeFileError
 from bot.ingest.chunking import Chunk, chunk_document
-from bot.ingest.knowledge import knowledge_files, load_knowledge
+from bot.ingest.knowledge import as_kind, knowledge_files, load_knowledge
 from bot.search.embeddings import model_id
 from bot.search.types import Source
 
@@ -69,13 +69,17 @@ class ChunkRows:
     def sources(self) -> list[Source]:
         """Return the chunks as `Source`s with score 0.
 
-        >>> ChunkRows(["c1"], ["En APT i månaden."], [{"doc_id": "apt", "title": "APT"}]).sources()
-        [Source(id='apt', title='APT', section='', score=0.0, text='En APT i månaden.', url=None, chunk_id='c1')]
+        A chunk stored before documents had a `kind` (an older index) reads as "other".
+
+        >>> [source] = ChunkRows(["c1"], ["En APT i månaden."], [{"doc_id": "apt", "title": "APT"}]).sources()
+        >>> source.id, source.chunk_id, source.text, source.url, source.kind, source.organisation
+        ('apt', 'c1', 'En APT i månaden.', None, 'other', '')
         """
         return [
             Source(
                 id=str(m["doc_id"]), title=str(m["title"]), section=str(m.get("section", "")),
                 score=0.0, text=str(text), url=str(m.get("url") or "") or None, chunk_id=cid,
+                kind=as_kind(m.get("kind")), organisation=str(m.get("organisation") or ""),
             )
             for cid, text, m in zip(self.ids, self.texts, self.metadatas, strict=True)
         ]

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from bot.ingest.knowledge import Kind
+
 
 @dataclass(frozen=True)
 class Source:
@@ -14,3 +16,5 @@ class Source:
     text: str
     url: str | None = None
     chunk_id: str = ""
+    kind: Kind = "other"  # whose words: the association's own, another organisation's, or our guidance
+    organisation: str = ""  # who wrote the document (front matter `organisation`)

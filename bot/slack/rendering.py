@@ -7,6 +7,7 @@ note; they are never rejected.
 
 from typing import Any
 
+from bot.answer.citations import attribution, label
 from bot.answer.types import Answer, Source, cited_numbers
 from bot.ingest.cutting import cut_point, shorten
 from bot.slack.mrkdwn import TEXT_LIMIT, escape, link, split_text, to_mrkdwn
@@ -19,17 +20,26 @@ FEEDBACK_UP, FEEDBACK_DOWN, SHARE = "feedback_up", "feedback_down", "share_answe
 Block = dict[str, Any]
 
 
-def source_line(number: int, source: Source) -> str:
-    """Render one source as "[n] Titel – Avsnitt", the title linked when it has a URL.
+def source_line(number: int, source: Source, language: str = "sv") -> str:
+    """Render one source as "[n] Titel – Avsnitt (whose it is)", the title linked when it has a URL.
 
-    >>> source_line(2, Source("hp", "HP <guide>", "Intro", 1.0, "", url="https://x.se"))
-    '[2] <https://x.se|HP &lt;guide&gt;> – Intro'
+    Guidance written for the bot opens with "HP-assistentens vägledning" and links its URL
+    as "Läs mer", so the site it links to is never shown as the author of the quote.
+
+    >>> source_line(1, Source("plan", "Handlingsplan", "Mål", 1.0, "", kind="own"))
+    '[1] Handlingsplan – Mål (förbundets eget dokument)'
+    >>> source_line(2, Source("rv", "Remissvar <MR>", "", 1.0, "", url="https://x.se", organisation="Stockholms stad"))
+    '[2] <https://x.se|Remissvar &lt;MR&gt;> (Stockholms stad)'
+    >>> source_line(3, Source("hp", "HP", "Intro", 1.0, "", url="https://esf.se", kind="guidance"), "en")
+    "[3] HP-assistenten's guidance: HP – Intro · <https://esf.se|Read more>"
     """
-    title = escape(source.title)
-    if source.url:
-        title = link(source.url, title)
     section = f" – {escape(source.section)}" if source.section else ""
-    return f"[{number}] {title}{section}"
+    if source.kind == "guidance":
+        more = f" · {link(source.url, escape(label('more', language)))}" if source.url else ""
+        return f"[{number}] {escape(label('guidance', language))}: {escape(source.title)}{section}{more}"
+    title = link(source.url, escape(source.title)) if source.url else escape(source.title)
+    whose = attribution(source, language)
+    return f"[{number}] {title}{section}" + (f" ({escape(whose)})" if whose else "")
 
 
 def section(mrkdwn: str) -> Block:
@@ -48,7 +58,7 @@ def tail_blocks(answer: Answer, answer_id: str, *, share: bool = False) -> list[
     # Only the sources the text cites, keeping their numbers ([1], [3], ...).
     cited = cited_numbers(answer.text) or set(range(1, len(answer.sources) + 1))
     if answer.sources:
-        lines = [source_line(n, s) for n, s in enumerate(answer.sources, start=1) if n in cited]
+        lines = [source_line(n, s, answer.language) for n, s in enumerate(answer.sources, start=1) if n in cited]
         heading = f"*{ui('sources', answer.language)}*"
         blocks += text_blocks("\n".join([heading, *lines]))
     if answer.notice:
