@@ -81,7 +81,8 @@ def test_summary_and_export_format(engine: Engine) -> None:
         "id": f"feedback-{second}", "question": "Andra?", "expected_sources": [],
         "must_include": [], "answerable": True, "answer": "Varje APT [1].",
         "sources": [{"id": "apt", "title": "APT-guiden", "section": "Agenda",
-                     "url": "https://ex.org/apt", "score": 0.8123, "chunk_id": ""}],
+                     "url": "https://ex.org/apt", "score": 0.8123, "chunk_id": "",
+                     "kind": "other", "organisation": ""}],
     }
 
 

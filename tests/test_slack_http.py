@@ -470,3 +470,100 @@ def test_url_verification_challenge_is_answered(bot: Bot, slack: SlackStandIn) -
     body = json.dumps({"token": "legacy", "challenge": "c-123", "type": "url_verification"})
     status, text = bot.post(body, "application/json")
     assert status == 200 and "c-123" in text
+
+
+def answered_thread(bot: Bot, slack: SlackStandIn) -> int:
+    """Have the bot answer a mention in C1 (thread 100.000001); return the calls so far."""
+    bot.event(mention())
+    slack.wait_for("reactions.remove")  # the answer is out and the sign of work gone
+    return len(slack.calls)
+
+
+def in_thread(text: str, ts: str, thread_ts: str = "100.000001", **extra: Any) -> dict[str, Any]:
+    """Return a message event by U1 in a thread of C1."""
+    return {"type": "message", "channel_type": "channel", "channel": "C1", "user": "U1",
+            "text": text, "ts": ts, "thread_ts": thread_ts, **extra}
+
+
+def test_thanks_in_an_answered_thread_gets_a_reaction_not_an_answer(bot: Bot,
+                                                                    slack: SlackStandIn) -> None:
+    before = answered_thread(bot, slack)
+    bot.event(in_thread("tack!", "100.000010"))
+    bot.event(in_thread("Tack så mycket 🙏", "300.000010", thread_ts="300.000001"))  # not ours
+    wait_for_sentinel(bot, slack, answers_before=1)
+    slack.wait_for("reactions.add", 3)  # 👀 on the mention and the sentinel, 👍 on the thanks
+    later = [c for c in slack.calls[before:] if c.args.get("channel") != "C9"]
+    assert [c.method for c in later] == ["reactions.add"]
+    assert (later[0].args["timestamp"], later[0].args["name"]) == ("100.000010", "+1")
+    assert slack.calls_to("chat.postMessage") == []
+    assert len(bot.answerer.asked) == 2  # the mention, then the sentinel
+
+
+def test_a_message_to_a_colleague_in_an_answered_thread_gets_nothing(bot: Bot,
+                                                                     slack: SlackStandIn) -> None:
+    before = answered_thread(bot, slack)
+    bot.event(in_thread("Kan du ta med fika imorgon, Anna?", "100.000011"))
+    bot.event(in_thread("<@U2> kan du kolla det här?", "100.000012"))
+    bot.event(in_thread("Jag bokar rummet", "100.000013"))
+    bot.event(in_thread("Har någon bokat rummet till torsdag?", "100.000014"))
+    wait_for_sentinel(bot, slack, answers_before=1)
+    assert [c.method for c in slack.calls[before:] if c.args.get("channel") != "C9"] == []
+    assert len(bot.answerer.asked) == 2  # the mention, then the sentinel
+
+
+def test_thanks_in_a_dm_gets_a_reaction_and_the_rest_an_answer(bot: Bot, slack: SlackStandIn) -> None:
+    dm = {"type": "message", "channel_type": "im", "channel": "D1", "user": "U1"}
+    bot.event({**dm, "text": "Tack, det hjälpte!", "ts": "200.000001"})
+    bot.event({**dm, "text": "jag läser om steg 3 nu", "ts": "200.000002"})  # still answered
+    slack.wait_for("chat.postMessage")
+    wait_for_sentinel(bot, slack)
+    thanks = [c.args for c in slack.calls_to("reactions.add") if c.args["name"] == "+1"]
+    assert [(a["channel"], a["timestamp"]) for a in thanks] == [("D1", "200.000001")]
+    assert [q for q, _ in bot.answerer.asked] == ["jag läser om steg 3 nu", "Vad är Respekttrappan?"]
+
+
+def edit(new_text: str, old_text: str, ts: str = "100.000001", **message: Any) -> dict[str, Any]:
+    """Return the `message_changed` event of U1 editing their message `ts` in C1."""
+    return {"type": "message", "subtype": "message_changed", "hidden": True, "channel": "C1",
+            "channel_type": "channel", "ts": f"{ts}9",
+            "message": {"type": "message", "user": "U1", "text": new_text, "ts": ts,
+                        "edited": {"user": "U1", "ts": f"{ts}9"}, **message},
+            "previous_message": {"type": "message", "user": "U1", "text": old_text, "ts": ts}}
+
+
+def test_an_edited_question_updates_its_answer_in_place(bot: Bot, slack: SlackStandIn) -> None:
+    answered_thread(bot, slack)
+    stop = slack.calls_to("chat.stopStream")[0].args
+    old_id = next(el["value"] for b in stop["blocks"] if b["type"] == "actions"
+                  for el in b["elements"])
+    bot.answerer.text = "Steg 6 är att kränka någon [1]."
+    changed = edit("<@UBOT> Vad är steg 6 i Respekttrappan?", "<@UBOT> Vad är Respekttrappan?")
+    bot.event(changed, event_id="EvEDIT")
+    bot.event(changed, event_id="EvEDIT", headers={"X-Slack-Retry-Num": "1"})  # deduplicated
+    update = slack.wait_for("chat.update")[0].args
+    wait_for_sentinel(bot, slack, answers_before=1)
+    assert len(slack.calls_to("chat.update")) == 1
+    assert update["channel"] == "C1" and update["ts"] == stop["ts"]
+    assert update["text"] == "Steg 6 är att kränka någon [1]."
+    assert "Steg 6 är att kränka någon" in all_text(update["blocks"])
+    assert old_id not in all_text(update["blocks"])  # new buttons: votes go to the new answer
+    assert [c.args["channel"] for c in slack.calls_to("chat.startStream")] == ["C1", "C9"]
+    assert slack.calls_to("chat.postMessage") == []
+    assert bot.answerer.asked[1] == ("Vad är steg 6 i Respekttrappan?", ())
+    bot.answerer.text = "Steg 7 är förintelse [1]."  # a second edit updates the same message
+    bot.event(edit("<@UBOT> Och steg 7?", "<@UBOT> Vad är steg 6 i Respekttrappan?"))
+    second = slack.wait_for("chat.update", 2)[1].args
+    assert second["ts"] == stop["ts"] and second["text"] == "Steg 7 är förintelse [1]."
+
+
+def test_edits_the_bot_did_not_answer_are_ignored(bot: Bot, slack: SlackStandIn) -> None:
+    before = answered_thread(bot, slack)
+    bot.event(edit("Vad är HP?", "Vad är HP", ts="100.000013", thread_ts="100.000001"))
+    bot.event(edit("<@UBOT> Vad är Respekttrappan?", "<@UBOT> Vad är Respekttrappan?"))  # unfurl
+    stop_ts = slack.calls_to("chat.stopStream")[0].args["ts"]
+    bot.event({**edit("Sju steg, uppdaterat.", "Sju steg.", ts=stop_ts), "message": {
+        "type": "message", "user": "UBOT", "bot_id": "BBOT", "text": "Sju steg, uppdaterat.",
+        "ts": stop_ts}})  # our own answer changing
+    wait_for_sentinel(bot, slack, answers_before=1)
+    assert [c.method for c in slack.calls[before:] if c.args.get("channel") != "C9"] == []
+    assert len(bot.answerer.asked) == 2

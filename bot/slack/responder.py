@@ -16,7 +16,7 @@ from bot.answer.types import Answer, Answerer, Turn
 from bot.errors import IndexMissing, IndexUnavailable
 from bot.search.text import detect_language
 from bot.slack.rendering import notice_message, render_answer
-from bot.slack.streaming import Place, deliver, done_working, post_notice, show_working
+from bot.slack.streaming import Place, deliver, done_working, post_notice, replace, show_working
 from bot.slack.texts import text as ui
 from bot.store.answers import AnswerLog
 
@@ -63,17 +63,38 @@ class Responder:
         Args:
             history: loads the earlier turns; called after the sign of work is shown.
         """
+        self._answer(client, place, question, history,
+                     lambda answer, answer_id: deliver(client, place, answer, answer_id))
+
+    def answer_again(self, client: WebClient, place: Place, question: str, answer_ts: str,
+                     history: Callable[[], list[Turn]] = list) -> None:
+        """Answer an edited question, replacing the earlier answer (message `answer_ts`)."""
+        self._answer(client, place, question, history,
+                     lambda answer, answer_id: replace(client, place.channel, answer_ts,
+                                                       answer, answer_id))
+
+    def _answer(self, client: WebClient, place: Place, question: str,
+                history: Callable[[], list[Turn]], put: Callable[[Answer, str], str]) -> None:
+        """Ask, record, `put` the answer into Slack and remember its message."""
         how = show_working(client, place, detect_language(question))
         try:
             answer = self.ask(question, history())
-            answer_id = self.log.record(answer, channel=place.channel,
-                                        thread_ts=place.thread_ts, user_id=place.user_id)
-            deliver(client, place, answer, answer_id)
+            answer_id = self.log.record(answer, channel=place.channel, thread_ts=place.thread_ts,
+                                        user_id=place.user_id, question_ts=place.message_ts)
+            message_ts = put(answer, answer_id)
         except Exception as error:
             logger.exception("could not answer %r in %s", question[:200], place.channel)
             self._say_failure(lambda text: post_notice(client, place, text), question, error)
+        else:
+            self._remember(answer_id, message_ts)
         finally:
             done_working(client, place, how)
+
+    def _remember(self, answer_id: str, message_ts: str) -> None:
+        try:  # the answer is out; without its ts only a later edit of the question is lost
+            self.log.posted(answer_id, message_ts)
+        except Exception:
+            logger.exception("could not remember the message of answer %s", answer_id)
 
     def answer_ephemeral(self, respond: Respond, question: str, *, channel: str,
                          user_id: str) -> None:

@@ -3,7 +3,8 @@
 In a thread the answer streams in with chat.startStream/appendStream/stopStream (the
 sources and buttons arrive as blocks with the stop). Where streaming is unavailable
 (top-level DMs, or the method fails) the answer is posted with chat.postMessage; a
-stream that broke half-way is completed with chat.update instead.
+stream that broke half-way is completed with chat.update instead, as is an answer
+replaced after its question was edited. Thanks get a reaction, never an answer.
 """
 
 import logging
@@ -18,6 +19,7 @@ from bot.slack.texts import text as ui
 
 logger = logging.getLogger(__name__)
 WORKING_REACTION = "eyes"
+THANKS_REACTION = "+1"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,16 @@ def show_working(client: WebClient, place: Place, language: str = "sv") -> str:
     return ""
 
 
+def acknowledge(client: WebClient, place: Place) -> None:
+    """React 👍 to a thanks (`place.message_ts`) instead of answering it."""
+    try:
+        client.reactions_add(
+            channel=place.channel, timestamp=str(place.message_ts), name=THANKS_REACTION
+        )
+    except SlackApiError as err:  # e.g. already_reacted: nothing the user needs to see
+        logger.warning("reactions.add failed: %s", err.response.get("error"))
+
+
 def done_working(client: WebClient, place: Place, how: str) -> None:
     """Take the sign of work away (a status clears itself when the bot replies)."""
     if how == "reaction" and place.message_ts:
@@ -82,6 +94,12 @@ def deliver(client: WebClient, place: Place, answer: Answer, answer_id: str) -> 
             logger.warning("chat.update of the broken stream failed: %s", err.response.get("error"))
     response = client.chat_postMessage(channel=place.channel, thread_ts=place.thread_ts, **message)
     return str(response["ts"])
+
+
+def replace(client: WebClient, channel: str, ts: str, answer: Answer, answer_id: str) -> str:
+    """Put `answer` in place of the earlier answer message `ts`; return `ts`."""
+    client.chat_update(channel=channel, ts=ts, **render_answer(answer, answer_id))
+    return ts
 
 
 class _StreamBroke(Exception):

@@ -58,7 +58,9 @@ HELP = """*HP-assistenten* svarar på frågor om horisontella principer, mänskl
 och Respekttrappan – ur förbundets egna dokument, med källor.
 
 • *Nämn mig* i en kanal: `@HP-assistenten vad är Respekttrappan?` – jag svarar i tråden.
-• *Fortsätt i tråden* utan att nämna mig igen: `och hur ofta då?`
+• *Fortsätt i tråden* utan att nämna mig igen: `och hur ofta då?` – jag svarar på \
+frågor till mig, inte på det ni skriver till varandra.
+• *Redigera din fråga* så uppdaterar jag svaret.
 • *Skriv till mig direkt* i ett DM.
 • `/hp <fråga>` – ett svar bara du ser, med en knapp för att dela det i kanalen.
 • `/hp schema` – schemalagda HP-punkter och APT-påminnelser \

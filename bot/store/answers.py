@@ -1,7 +1,9 @@
 """Posted answers and the 👍/👎 votes on them, in SQL so every replica sees them.
 
-An answer is recorded when it is posted, so its buttons carry the record's id. Users
-appear only as a salted sha256 hash. `bot feedback` reads the summary and the export.
+An answer is recorded when it is posted, so its buttons carry the record's id; with it
+go the ts of the question's message and (once posted) of its own, so that an edited
+question can update its answer in place. Users appear only as a salted sha256 hash.
+`bot feedback` reads the summary and the export.
 """
 
 import hashlib
@@ -27,10 +29,12 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 
 from bot.answer.types import Answer, Source
+from bot.ingest.knowledge import as_kind
 from bot.store.db import METADATA
 
 answers_table = Table(
@@ -47,7 +51,10 @@ answers_table = Table(
     Column("channel", String(32), nullable=False),
     Column("thread_ts", String(32)),
     Column("user_hash", String(64), nullable=False),
+    Column("question_ts", String(32)),  # the question's message: its edit is answered again
+    Column("message_ts", String(32)),  # the answer's message (set once posted): updated then
     Index("ix_slack_answers_thread", "channel", "thread_ts"),
+    Index("ix_slack_answers_question", "channel", "question_ts"),
 )
 
 votes_table = Table(
@@ -58,6 +65,15 @@ votes_table = Table(
     Column("vote", SmallInteger, nullable=False),  # +1 or -1
     Column("voted_at", DateTime(timezone=True), nullable=False),
 )
+
+
+@dataclass(frozen=True)
+class PostedAnswer:
+    """The message holding the bot's latest answer to one question."""
+
+    answer_id: str
+    thread_ts: str | None
+    message_ts: str
 
 
 @dataclass(frozen=True)
@@ -88,13 +104,13 @@ class AnswerLog:
 
     def record(
         self, answer: Answer, *, channel: str, thread_ts: str | None, user_id: str,
-        now: datetime | None = None,
+        question_ts: str | None = None, now: datetime | None = None,
     ) -> str:
-        """Store a posted answer and return its id (the value of its buttons)."""
+        """Store an answer about to be posted and return its id (the value of its buttons)."""
         answer_id = uuid.uuid4().hex
         sources = [
             {"id": s.id, "title": s.title, "section": s.section, "url": s.url,
-             "score": round(s.score, 4), "chunk_id": s.chunk_id}
+             "score": round(s.score, 4), "chunk_id": s.chunk_id, "kind": s.kind, "organisation": s.organisation}
             for s in answer.sources
         ]
         row = {
@@ -102,7 +118,8 @@ class AnswerLog:
             "question": answer.question, "answer": answer.text,
             "sources": json.dumps(sources, ensure_ascii=False), "language": answer.language,
             "refused": answer.refused, "notice": answer.notice, "channel": channel,
-            "thread_ts": thread_ts, "user_hash": self.hash_user(user_id),
+            "thread_ts": thread_ts, "question_ts": question_ts,
+            "user_hash": self.hash_user(user_id),
         }
         with self._engine.begin() as conn:
             conn.execute(insert(answers_table).values(**row))
@@ -118,11 +135,29 @@ class AnswerLog:
             return None
         sources = tuple(
             Source(id=s["id"], title=s["title"], section=s["section"], score=s["score"],
-                   text="", url=s.get("url"), chunk_id=s.get("chunk_id", ""))
+                   text="", url=s.get("url"), chunk_id=s.get("chunk_id", ""),
+                   kind=as_kind(s.get("kind")), organisation=s.get("organisation", ""))
             for s in json.loads(row["sources"])
         )
         return Answer(question=row["question"], text=row["answer"], refused=row["refused"],
                       language=row["language"], sources=sources, notice=row["notice"])
+
+    def posted(self, answer_id: str, message_ts: str) -> None:
+        """Remember the message the answer `answer_id` was posted as (or updated into)."""
+        with self._engine.begin() as conn:
+            conn.execute(update(answers_table).where(answers_table.c.id == answer_id)
+                         .values(message_ts=message_ts))
+
+    def answer_to(self, channel: str, question_ts: str) -> PostedAnswer | None:
+        """Return the latest posted answer to the question `question_ts`, or None."""
+        t = answers_table
+        query = (select(t.c.id, t.c.thread_ts, t.c.message_ts)
+                 .where(t.c.channel == channel, t.c.question_ts == question_ts,
+                        t.c.message_ts.is_not(None))
+                 .order_by(t.c.created_at.desc()).limit(1))
+        with self._engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else PostedAnswer(row.id, row.thread_ts, row.message_ts)
 
     def answered_in_thread(self, channel: str, thread_ts: str) -> bool:
         """Return True when the bot has posted an answer in this thread."""
