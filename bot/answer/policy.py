@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.answer.citations import renumber
 from bot.answer.types import Answer, Source, Turn
 from bot.ingest.cutting import cut_point
 from bot.search.text import detect_language, words
@@ -111,8 +112,17 @@ def refusal(prepared: Prepared, meta: dict[str, object] | None = None) -> Answer
 
 
 def answered(prepared: Prepared, text: str, sources: Sequence[Source], meta: dict[str, object]) -> Answer:
-    """Return the answer `text`, citing `sources` as `[n]`, with the question's notice."""
-    return Answer(prepared.text, text, False, prepared.language, tuple(sources), prepared.notice, meta)
+    """Return the answer `text` citing `sources` as `[n]`, renumbered in citation order, with the notice.
+
+    Sources the text never cites are dropped; see `bot.answer.citations.renumber`.
+
+    >>> a, b = Source("a", "A", "", 1.0, "x"), Source("b", "B", "", 0.5, "y")
+    >>> answer = answered(prepare("Vad?"), "> y [2]", [a, b], {})
+    >>> answer.text, [s.id for s in answer.sources]
+    ('> y [1]', ['b'])
+    """
+    text, cited = renumber(text, sources)
+    return Answer(prepared.text, text, False, prepared.language, cited, prepared.notice, meta)
 
 
 def is_follow_up(question: str) -> bool:
@@ -151,3 +161,69 @@ def choose_query(prepared: Prepared, answerable_alone: bool) -> str:
     if combined == prepared.text or (answerable_alone and not is_follow_up(prepared.text)):
         return prepared.text
     return combined
+
+
+_GAPS = {
+    "sv": {
+        "terms": "Dokumenten säger inget om {what}.",
+        "who": "Dokumenten säger inte vem som {rest}.",
+        "who_any": "Dokumenten säger inte vem det gäller.",
+        "when": "Dokumenten anger ingen tidpunkt för det du frågar om.",
+        "time": "Dokumenten anger ingen tid på dagen för det du frågar om.",
+        "count": "Dokumenten anger inget antal eller belopp för det du frågar om.",
+        "other": "Dokumenten svarar inte på just det du frågar om.",
+        "related": "Det närmaste jag hittar:",
+        "ask": "Fråga gärna din förbundschef eller den som samordnar arbetet i ditt projekt.",
+        "and": "och",
+    },
+    "en": {
+        "terms": "The documents say nothing about {what}.",
+        "who": "The documents do not say who {rest}.",
+        "who_any": "The documents do not say who.",
+        "when": "The documents give no date for what you ask about.",
+        "time": "The documents give no time of day for what you ask about.",
+        "count": "The documents give no number or amount for what you ask about.",
+        "other": "The documents do not answer exactly what you ask.",
+        "related": "The closest I can find (quoted in Swedish):",
+        "ask": "Please ask your manager (förbundschef) or whoever coordinates the work in your project.",
+        "and": "and",
+    },
+}
+_WHO = re.compile(r"^\s*(vem|who)\s+(.+?)[\s?!.]*$", re.I)
+
+
+def gap(prepared: Prepared, ask: str, missing: Sequence[str]) -> str:
+    """Say first what the documents do not say: the missing words, or the kind of answer.
+
+    >>> gap(prepare("Vad tjänar en projektledare?"), "other", ["tjänar"])
+    'Dokumenten säger inget om tjänar.'
+    >>> gap(prepare("Vem är vårt dataskyddsombud?"), "who", [])
+    'Dokumenten säger inte vem som är vårt dataskyddsombud.'
+    >>> gap(prepare("Vad gör man i steg 9?"), "other", ["steg 9", "lösenord"])
+    'Dokumenten säger inget om steg 9 och lösenord.'
+    """
+    texts = _GAPS[prepared.language]
+    if missing:
+        what = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} {texts['and']} {missing[-1]}"
+        return texts["terms"].format(what=what)
+    if ask == "who":
+        match = _WHO.match(prepared.text)
+        return texts["who"].format(rest=match.group(2)) if match else texts["who_any"]
+    return texts.get(ask, texts["other"])
+
+
+def partial(
+    prepared: Prepared, ask: str, missing: Sequence[str], quotes: Sequence[str],
+    sources: Sequence[Source], meta: dict[str, object],
+) -> Answer:
+    """Return the honest answer to a question whose topic is covered but whose ask is not.
+
+    It counts as a refusal: the gap comes first, then at most two related quotes.
+    """
+    texts = _GAPS[prepared.language]
+    parts = [gap(prepared, ask, missing)]
+    if quotes:
+        parts += [texts["related"], *quotes[:2]]
+    parts.append(texts["ask"])
+    text, cited = renumber("\n\n".join(parts), sources)
+    return Answer(prepared.text, text, True, prepared.language, cited, prepared.notice, {**meta, "coverage": "partial"})

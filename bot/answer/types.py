@@ -40,12 +40,18 @@ class Answer:
     notice: str | None = None
     meta: dict[str, object] = field(default_factory=dict, compare=False)
 
+    @property
+    def coverage(self) -> str:
+        """Return how far the documents answer: "full", "partial" (topic, not the ask) or "none"."""
+        return str(self.meta.get("coverage") or ("none" if self.refused else "full"))
+
     def to_json(self) -> dict[str, object]:
         """Return the `bot ask --json` shape."""
         return {
             "question": self.question,
             "answer": self.text,
             "refused": self.refused,
+            "coverage": self.coverage,
             "language": self.language,
             "notice": self.notice,
             "sources": [
@@ -56,6 +62,8 @@ class Answer:
                     "score": round(s.score, 4),
                     "text": s.text,
                     "url": s.url,
+                    "kind": s.kind,
+                    "organisation": s.organisation or None,
                 }
                 for s in self.sources
             ],

@@ -1,18 +1,41 @@
-"""Score an answerer on a JSONL question set with pure metrics."""
+"""Score an answerer on a JSONL question set with pure metrics, per split (tune / holdout).
+
+Thresholds and weights are tuned on the `tune` half only; the `holdout` half is what a
+result is reported on.
+"""
 
 import json
+import statistics
 from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict, ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from bot.answer.types import Answer, Answerer
 from bot.search.text import fold
 
-Question = dict[str, Any]
-_REQUIRED = ("id", "question", "expected_sources", "must_include", "answerable")
+METRICS = (
+    "n", "source_recall_at_3", "must_include_rate", "refusal_accuracy", "mrr",
+    "first_quote_answers", "median_answer_chars",
+)
+
+
+class Question(BaseModel):
+    """One line of the question file."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str
+    question: str
+    expected_sources: list[str]
+    must_include: list[str]
+    answerable: bool
+    kind: Literal["answerable", "near_domain", "off_domain", "sloppy", "english"] = "answerable"
+    asks: Literal["who", "when", "time", "count", "list", "other"] = "other"
+    split: Literal["tune", "holdout"] = "tune"
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -22,13 +45,12 @@ def load_questions(path: Path) -> list[Question]:
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            items.append(Question.model_validate(json.loads(line)))
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}:{n}: ogiltig JSON ({exc.msg})") from exc
-        missing = [k for k in _REQUIRED if k not in item]
-        if missing:
-            raise ValueError(f"{path}:{n}: saknar {', '.join(missing)}")
-        items.append(item)
+        except ValidationError as exc:
+            fields = ", ".join(str(e["loc"][0]) for e in exc.errors() if e["loc"])
+            raise ValueError(f"{path}:{n}: saknar eller har fel värde i {fields}") from exc
     return items
 
 
@@ -57,47 +79,69 @@ def includes_all(text: str, needles: Sequence[str]) -> bool:
     return all(fold(n) in haystack for n in needles)
 
 
+def first_quote(answer: Answer) -> str:
+    """Return the first quote of an answer (its first paragraph when the answerer marks none).
+
+    >>> first_quote(Answer("q", "> A [1]\\n\\n> B [2]", False, "sv"))
+    '> A [1]'
+    """
+    marked = answer.meta.get("first_quote")
+    return str(marked) if marked else answer.text.split("\n\n", 1)[0]
+
+
 def score(item: Question, answer: Answer) -> dict[str, Any]:
     """Per-question result."""
     ids = [s.id for s in answer.sources]
-    answerable = bool(item["answerable"])
+    answered = item.answerable and not answer.refused
     return {
-        "id": item["id"],
-        "question": item["question"],
-        "answerable": answerable,
+        "id": item.id,
+        "question": item.question,
+        "kind": item.kind,
+        "split": item.split,
+        "answerable": item.answerable,
         "refused": answer.refused,
-        "refusal_correct": answer.refused == (not answerable),
-        "recall_at_3": answerable and any(i in item["expected_sources"] for i in ids[:3]),
-        "reciprocal_rank": reciprocal_rank(ids, item["expected_sources"]) if answerable else None,
-        "must_include": answerable
-        and not answer.refused
-        and includes_all(answer.text, item["must_include"]),
+        "refusal_correct": answer.refused == (not item.answerable),
+        "recall_at_3": item.answerable and any(i in item.expected_sources for i in ids[:3]),
+        "reciprocal_rank": reciprocal_rank(ids, item.expected_sources) if item.answerable else None,
+        "must_include": answered and includes_all(answer.text, item.must_include),
+        "first_quote_answers": answered and includes_all(first_quote(answer), item.must_include),
+        "chars": len(answer.text),
         "sources": ids,
-        "relevance": answer.meta.get("relevance"),
+        **{k: answer.meta.get(k) for k in ("relevance", "coverage", "term_coverage", "evidence", "ask", "missing")},
     }
 
 
-def evaluate(answerer: Answerer, items: Sequence[Question]) -> dict[str, Any]:
-    """Ask every question and aggregate the metrics."""
-    results = [score(item, answerer.ask(item["question"])) for item in items]
+def summarise(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Aggregate per-question results into the metrics."""
     answerable = [r for r in results if r["answerable"]]
     n_ans = max(len(answerable), 1)
+    answered = [r["chars"] for r in results if not r["refused"]]
     return {
         "n": len(results),
         "source_recall_at_3": sum(r["recall_at_3"] for r in answerable) / n_ans,
         "must_include_rate": sum(r["must_include"] for r in answerable) / n_ans,
         "refusal_accuracy": sum(r["refusal_correct"] for r in results) / max(len(results), 1),
         "mrr": sum(r["reciprocal_rank"] for r in answerable) / n_ans,
-        "results": results,
+        "first_quote_answers": sum(r["first_quote_answers"] for r in answerable) / n_ans,
+        "median_answer_chars": statistics.median(answered) if answered else 0,
+        "unanswerable": sum(not r["answerable"] for r in results),
     }
 
 
+def evaluate(answerer: Answerer, items: Sequence[Question]) -> dict[str, Any]:
+    """Ask every question; aggregate over all of them and per split."""
+    results = [score(item, answerer.ask(item.question)) for item in items]
+    splits = {name: summarise([r for r in results if r["split"] == name]) for name in ("tune", "holdout")}
+    return {**summarise(results), "splits": splits, "results": results}
+
+
 def print_report(console: Console, report: dict[str, Any]) -> None:
-    """Print the summary and the questions that missed."""
-    table = Table("mått", "värde")
-    for key in ("n", "source_recall_at_3", "must_include_rate", "refusal_accuracy", "mrr"):
-        value = report[key]
-        table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
+    """Print the metrics for all questions and per split, then the questions that missed."""
+    table = Table("mått", "alla", "tune", "holdout")
+    for key in METRICS:
+        values = [report[key], report["splits"]["tune"][key], report["splits"]["holdout"][key]]
+        table.add_row(key, *(f"{v:.3f}" if isinstance(v, float) and key != "median_answer_chars" else str(v)
+                             for v in values))
     console.print(table)
     for r in report["results"]:
         ok = r["refusal_correct"] and (not r["answerable"] or (r["recall_at_3"] and r["must_include"]))
