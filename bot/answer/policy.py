@@ -166,6 +166,7 @@ def choose_query(prepared: Prepared, answerable_alone: bool) -> str:
 _GAPS = {
     "sv": {
         "terms": "Dokumenten säger inget om {what}.",
+        "quoted": "”{word}”",
         "who": "Dokumenten säger inte vem som {rest}.",
         "who_any": "Dokumenten säger inte vem det gäller.",
         "when": "Dokumenten anger ingen tidpunkt för det du frågar om.",
@@ -178,6 +179,7 @@ _GAPS = {
     },
     "en": {
         "terms": "The documents say nothing about {what}.",
+        "quoted": "“{word}”",
         "who": "The documents do not say who {rest}.",
         "who_any": "The documents do not say who.",
         "when": "The documents give no date for what you ask about.",
@@ -189,6 +191,7 @@ _GAPS = {
         "and": "and",
     },
 }
+RELATED_MAX_CHARS = 400
 _WHO = re.compile(r"^\s*(vem|who)\s+(.+?)[\s?!.]*$", re.I)
 
 
@@ -196,15 +199,16 @@ def gap(prepared: Prepared, ask: str, missing: Sequence[str]) -> str:
     """Say first what the documents do not say: the missing words, or the kind of answer.
 
     >>> gap(prepare("Vad tjänar en projektledare?"), "other", ["tjänar"])
-    'Dokumenten säger inget om tjänar.'
+    'Dokumenten säger inget om ”tjänar”.'
     >>> gap(prepare("Vem är vårt dataskyddsombud?"), "who", [])
     'Dokumenten säger inte vem som är vårt dataskyddsombud.'
     >>> gap(prepare("Vad gör man i steg 9?"), "other", ["steg 9", "lösenord"])
-    'Dokumenten säger inget om steg 9 och lösenord.'
+    'Dokumenten säger inget om ”steg 9” och ”lösenord”.'
     """
     texts = _GAPS[prepared.language]
     if missing:
-        what = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} {texts['and']} {missing[-1]}"
+        named = [texts["quoted"].format(word=word) for word in missing]
+        what = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} {texts['and']} {named[-1]}"
         return texts["terms"].format(what=what)
     if ask == "who":
         match = _WHO.match(prepared.text)
@@ -222,8 +226,9 @@ def partial(
     """
     texts = _GAPS[prepared.language]
     parts = [gap(prepared, ask, missing)]
-    if quotes:
-        parts += [texts["related"], *quotes[:2]]
+    related = [q for q in quotes if len(q) <= RELATED_MAX_CHARS][:2]  # a long list would bury the gap
+    if related:
+        parts += [texts["related"], *related]
     parts.append(texts["ask"])
     text, cited = renumber("\n\n".join(parts), sources)
     return Answer(prepared.text, text, True, prepared.language, cited, prepared.notice, {**meta, "coverage": "partial"})
