@@ -9,6 +9,7 @@ from bot.errors import HPError
 from bot.schedules.engine import ScheduleEngine
 from bot.schedules.planner import describe, skip_next, upcoming
 from bot.schedules.rotation import STEPS
+from bot.schedules.scheduler import utc_now
 
 ADMIN_ONLY = {"paus", "fortsätt", "fortsatt", "hoppa", "steg"}
 REFUSAL = (
@@ -24,10 +25,6 @@ RESUMED = ":arrow_forward: Schemalagda inlägg i kanalen är igång igen."
 STEP_SET = ":white_check_mark: Nästa APT tar upp Respekttrappan steg {number} av {steps}: {name}"
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 class ScheduleCommands:
     """Answers the schedule subcommands of `/hp`; anything else is left to the caller."""
 
@@ -35,7 +32,7 @@ class ScheduleCommands:
         self,
         engine: ScheduleEngine,
         admin_user_ids: set[str],
-        clock: Callable[[], dt.datetime] = _utcnow,
+        clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         self.engine, self.admins, self.clock = engine, admin_user_ids, clock
 
