@@ -191,7 +191,6 @@ _GAPS = {
         "and": "and",
     },
 }
-RELATED_MAX_CHARS = 400
 _WHO = re.compile(r"^\s*(vem|who)\s+(.+?)[\s?!.]*$", re.I)
 
 
@@ -226,9 +225,8 @@ def partial(
     """
     texts = _GAPS[prepared.language]
     parts = [gap(prepared, ask, missing)]
-    related = [q for q in quotes if len(q) <= RELATED_MAX_CHARS][:2]  # a long list would bury the gap
-    if related:
-        parts += [texts["related"], *related]
+    if quotes:
+        parts += [texts["related"], *quotes[:2]]
     parts.append(texts["ask"])
     text, cited = renumber("\n\n".join(parts), sources)
     return Answer(prepared.text, text, True, prepared.language, cited, prepared.notice, {**meta, "coverage": "partial"})
