@@ -7,7 +7,7 @@ share (scheduled-post claims, processed Slack events, feedback votes) lives here
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event, inspect, text
 
 METADATA = MetaData()
 
@@ -32,8 +32,36 @@ def make_engine(url: str) -> Engine:
 
 
 def init_db(engine: Engine) -> None:
-    """Create every registered table that does not exist yet."""
+    """Create every registered table that does not exist yet, and add columns a newer bot defines."""
     METADATA.create_all(engine)
+    add_missing_columns(engine)
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Add the nullable columns (and their indexes) that tables made by an older bot lack.
+
+    `create_all` never alters an existing table, so an upgrade that adds a column would
+    otherwise fail on the first insert. Only nullable columns are added: that is safe on
+    SQLite and PostgreSQL alike and needs no data migration (anything more would need Alembic).
+    Returns the "table.column" names added.
+    """
+    inspector = inspect(engine)
+    quote = engine.dialect.identifier_preparer.quote
+    added: list[str] = []
+    with engine.begin() as conn:
+        for table in METADATA.sorted_tables:
+            if not inspector.has_table(table.name):
+                continue
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            missing = [c for c in table.columns if c.name not in present and c.nullable]
+            for column in missing:
+                kind = column.type.compile(dialect=engine.dialect)
+                conn.execute(text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}"))
+                added.append(f"{table.name}.{column.name}")
+            if missing:
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
+    return added
 
 
 def open_database(url: str) -> Engine:
