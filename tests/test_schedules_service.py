@@ -4,6 +4,7 @@ import datetime as dt
 import threading
 from pathlib import Path
 
+import pytest
 from slack_sdk.http_retry import RateLimitErrorRetryHandler
 
 from bot.evaluation.slack_standin import SlackStandIn
@@ -63,15 +64,28 @@ def test_scheduler_without_schedules_file_idles(tmp_path: Path) -> None:
     assert services.schedule_commands.handle("paus", "UADMIN", "C1") is not None
 
 
-def test_a_failing_run_does_not_kill_the_loop(tmp_path: Path) -> None:
-    """run_once logs and returns when the engine raises."""
-    settings = settings_for(tmp_path, f"sqlite:///{tmp_path / 'hp.db'}")
+def test_a_failing_run_is_logged_and_the_next_run_posts(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A run that raises is logged; the loop goes on and the next run posts what is due."""
+    with SlackStandIn() as slack:
+        settings = settings_for(tmp_path, f"sqlite:///{tmp_path / 'hp.db'}", slack.url)
+        write_schedules(settings.schedules_file, [
+            {"name": "apt", "kind": "apt", "channel": "C1", "weekday": 1, "time": "09:00",
+             "start_date": "2026-11-01"},
+        ])
+        runs = iter([RuntimeError("database down"), MONDAY_0905])
 
-    def broken() -> dt.datetime:
-        raise RuntimeError("database down")
+        def clock() -> dt.datetime:
+            now = next(runs)
+            if isinstance(now, Exception):
+                raise now
+            return now
 
-    scheduler = Services(settings).scheduler(broken)
-    scheduler.run_once()  # does not raise
+        scheduler = Services(settings).scheduler(clock)
+        scheduler.run_once()
+        assert "Schemalagda inlägg: körningen misslyckades" in caplog.text
+        assert slack.calls_to("chat.postMessage") == []
+        scheduler.run_once()
+        assert len(slack.calls_to("chat.postMessage")) == 1
 
 
 def test_serve_shares_one_engine_between_commands_and_the_loop(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from bot.answer.coverage import (
 from bot.answer.quoting import Unit, quotable_units, render_quotes
 from bot.answer.selection import Vector, context, pick, placed, score_units
 from bot.answer.types import Answer, Source, Turn
-from bot.search.retriever import Corpus, Hit, HybridRetriever
+from bot.search.retriever import Hit, HybridRetriever
 from bot.search.text import terms
 
 QUOTED_SOURCES = 5  # units are drawn from this many top passages
@@ -49,7 +49,6 @@ class ExtractiveAnswerer:
         self.top_k = top_k
         self.max_chars = max_chars
         self._unit_vectors: dict[str, Vector] = {}
-        self._common: tuple[int, frozenset[str]] = (0, frozenset())
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """Answer `question`, using `history` to understand follow-ups."""
@@ -108,17 +107,8 @@ class ExtractiveAnswerer:
         return pick(units, sources, scores, vectors, specific)
 
     def _common_terms(self) -> frozenset[str]:
-        """Return the terms that occur in at least COMMON_SHARE of the chunks (per index version)."""
-        corpus: Corpus = self.retriever.refresh()
-        if self._common[0] != id(corpus):
-            docs = corpus.lexical.doc_terms
-            counts: dict[str, int] = {}
-            for doc in docs:
-                for term in doc:
-                    counts[term] = counts.get(term, 0) + 1
-            limit = max(2, COMMON_SHARE * len(docs))
-            self._common = (id(corpus), frozenset(t for t, n in counts.items() if n >= limit))
-        return self._common[1]
+        """Return the terms in at least COMMON_SHARE of the chunks (the search just refreshed them)."""
+        return self.retriever.corpus.lexical.frequent_terms(COMMON_SHARE)
 
     def _vectors(self, texts: list[str]) -> list[Vector]:
         """Embed unit contexts, each once per process."""

@@ -2,8 +2,9 @@
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -25,11 +26,7 @@ def swefaq(
     """
     from bot.evaluation.swefaq import print_report, run
 
-    report = run(data, ctx.obj)
-    if as_json:
-        sys.stdout.write(json.dumps(report, indent=2) + "\n")
-    else:
-        print_report(Console(), report)
+    _emit(run(data, ctx.obj), as_json, lambda report: print_report(Console(), report))
 
 
 @bench_app.command("fusion")
@@ -50,10 +47,7 @@ def fusion(
 
     with translated():
         report = run(swefaq, questions, ctx.obj, folds, repeats)
-    if as_json:
-        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    else:
-        print_report(Console(width=200), report)
+    _emit(report, as_json, lambda report: print_report(Console(width=200), report))
 
 
 @bench_app.command("speed")
@@ -66,10 +60,7 @@ def speed(
     from bot.evaluation.speed import print_report, run
 
     report = run(ctx.obj, [int(s) for s in sizes.split(",") if s.strip()])
-    if as_json:
-        sys.stdout.write(json.dumps(report, indent=2) + "\n")
-    else:
-        print_report(Console(), report)
+    _emit(report, as_json, lambda report: print_report(Console(), report))
 
 
 @bench_app.command("slack")
@@ -111,9 +102,14 @@ def ocr(
     from bot.evaluation.ocr import print_report, run
 
     report = run(sources, knowledge, strict)
+    _emit(report, as_json, print_report)
+    if not report["target_met"]:
+        raise typer.Exit(1)
+
+
+def _emit(report: dict[str, Any], as_json: bool, print_table: Callable[[dict[str, Any]], None]) -> None:
+    """Write a benchmark's report as JSON on stdout, or print it as tables."""
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
-        print_report(report)
-    if not report["target_met"]:
-        raise typer.Exit(1)
+        print_table(report)

@@ -47,12 +47,27 @@ class LexicalIndex:
         # Coverage (a part of the answerer's relevance) keeps comparing whole terms.
         self.doc_terms = [frozenset(terms(t)) for t in texts]
         self._df = Counter(t for doc in self.doc_terms for t in doc)
+        self._frequent: dict[float, frozenset[str]] = {}
         indexed = [self._tokens(t) for t in texts]
         self._counts = [Counter(doc) for doc in indexed] if feedback else []
         if texts:
             # bm25s logs a progress bar per call; keep the CLI quiet.
             logging.getLogger("bm25s").setLevel(logging.WARNING)
             self._bm25.index(indexed, show_progress=False)
+
+    def frequent_terms(self, share: float) -> frozenset[str]:
+        """Return the terms found in at least `share` of the texts (and in two at least).
+
+        Such terms pick no passage out ("förbund" in a knowledge base about förbund). Kept
+        per share: the answerer asks on every question, the index changes only on a re-index.
+
+        >>> sorted(LexicalIndex(["förbundet har mål", "förbundet har en plan", "lönen"]).frequent_terms(0.5))
+        ['forbundet']
+        """
+        if share not in self._frequent:
+            limit = max(2.0, share * self.size)
+            self._frequent[share] = frozenset(t for t, n in self._df.items() if n >= limit)
+        return self._frequent[share]
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus never uses weighs the most."""

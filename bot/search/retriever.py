@@ -78,6 +78,11 @@ class HybridRetriever:
         self._state: tuple[str, str] | None = None
         self._corpus = Corpus.of([])
 
+    @property
+    def corpus(self) -> Corpus:
+        """Return the chunks as of the last refresh (every query refreshes them first)."""
+        return self._corpus
+
     def refresh(self) -> Corpus:
         """Return the current chunks, reloading them and BM25 when the index changed.
 
