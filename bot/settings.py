@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -32,6 +32,20 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(2000, ge=100, description="Longer questions are truncated.")
 
+    # The organisation's own LLM (optional): generated answers, verified against the passages
+    llm_provider: Literal["none", "openai", "azure-openai", "ollama"] = Field(
+        "none", description="none: quote the documents (no LLM); openai: any OpenAI-compatible endpoint."
+    )
+    llm_model: str | None = Field(None, description="Model name (Azure: the deployment name).")
+    llm_base_url: str | None = Field(
+        None, description="Endpoint, e.g. http://127.0.0.1:8080/v1 (Azure: the resource URL)."
+    )
+    llm_api_key: SecretStr | None = None
+    llm_api_version: str = Field("2024-10-21", description="Azure OpenAI API version.")
+    llm_timeout_seconds: float = Field(
+        15.0, gt=0, description="Longest wait for the LLM; then the quoted answer is shown."
+    )
+
     # State shared between replicas
     database_url: str = Field("sqlite:///data/hp.db", description="SQLAlchemy URL.")
 
@@ -52,6 +66,22 @@ class Settings(BaseSettings):
     scheduler_interval_seconds: float = Field(30.0, gt=0)
 
     log_level: str = "WARNING"
+
+    @model_validator(mode="after")
+    def _check_llm(self) -> "Settings":
+        """An LLM needs a model; Azure an endpoint; and the LLM must give up before Slack's answer does."""
+        if self.llm_provider == "none":
+            return self
+        if not self.llm_model:
+            raise ValueError(f"LLM_MODEL krävs när LLM_PROVIDER={self.llm_provider}")
+        if self.llm_provider == "azure-openai" and not (self.llm_base_url and self.llm_api_key):
+            raise ValueError("LLM_PROVIDER=azure-openai kräver LLM_BASE_URL och LLM_API_KEY")
+        if self.llm_timeout_seconds >= self.answer_timeout_seconds:
+            raise ValueError(
+                "LLM_TIMEOUT_SECONDS måste vara kortare än ANSWER_TIMEOUT_SECONDS "
+                "(så hinner det citerade svaret visas när språkmodellen inte svarar)"
+            )
+        return self
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

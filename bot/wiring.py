@@ -56,10 +56,24 @@ def build_retriever(settings: Settings) -> HybridRetriever:
 
 
 def build_answerer(settings: Settings, retriever: HybridRetriever | None = None) -> Answerer:
-    """Build the default answerer (extractive, no LLM) over `retriever`."""
+    """Build the answerer over `retriever`: extractive, or generated when `LLM_PROVIDER` is set."""
     if retriever is None:
         retriever = build_retriever(settings)
-    return ExtractiveAnswerer(retriever, top_k=settings.top_k, max_chars=settings.max_question_chars)
+    quoting = ExtractiveAnswerer(retriever, top_k=settings.top_k, max_chars=settings.max_question_chars)
+    if settings.llm_provider == "none":
+        return quoting
+    from bot.answer.generated import GeneratedAnswerer, embedding_similarity
+    from bot.answer.llm import LLMConfig, make_chat_model
+
+    key = settings.llm_api_key
+    config = LLMConfig(
+        settings.llm_provider, str(settings.llm_model), settings.llm_base_url,
+        key.get_secret_value() if key else None, settings.llm_timeout_seconds, settings.llm_api_version,
+    )
+    return GeneratedAnswerer(
+        quoting, make_chat_model(config), timeout=settings.llm_timeout_seconds,
+        similarity=embedding_similarity(retriever.index.embeddings), passages=settings.top_k,
+    )
 
 
 def build_schedule_engine(

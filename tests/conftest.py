@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+pytest_plugins = ["tests.llm_fixtures"]  # llama_server, llm_standin
 _PREFIXES = ("SLACK_", "CHROMA_", "KNOWLEDGE_", "EMBEDDING_", "DATABASE_", "ADMIN_", "SCHEDULES_")
 
 

@@ -91,3 +91,47 @@ def test_the_extractive_answerer_follows_the_policy_before_touching_the_index(tm
     answerer = ExtractiveAnswerer(HybridRetriever(index), max_chars=100)
 
     assert answerer.ask("   ") == policy.empty_answer(policy.prepare("   "))
+
+
+def test_personal_data_is_masked_and_the_asker_is_told_in_swedish() -> None:
+    prepared = policy.prepare("Mitt personnummer är 19900101-0017. Vilka regler gäller för mig?")
+
+    assert prepared.text == "Mitt personnummer är [personnummer]. Vilka regler gäller för mig?"
+    assert prepared.notice == ("Jag tog bort personuppgifter (personnummer) ur frågan innan jag sökte. "
+                               "Skriv aldrig personuppgifter i frågor till mig.")
+
+
+def test_the_notice_names_every_kind_in_english() -> None:
+    prepared = policy.prepare("Call me on +46 70 174 06 05 or mail anna@example.com: what is an HP point?")
+
+    assert prepared.language == "en"
+    assert prepared.text == "Call me on [telefonnummer] or mail [e-post]: what is an HP point?"
+    assert prepared.notice == ("I removed personal data (phone number and e-mail address) from your question "
+                               "before searching. Please never put personal data in questions to me.")
+
+
+def test_a_long_question_with_personal_data_gets_both_notices_one_line_each() -> None:
+    prepared = policy.prepare("Samordningsnummer 900161-0022. " + "Vad är en APT? " * 20, max_chars=60)
+
+    removed, shortened = prepared.notice.splitlines() if prepared.notice else ("", "")
+    assert removed.startswith("Jag tog bort personuppgifter (samordningsnummer) ur frågan")
+    assert shortened.startswith("Frågan var mycket lång (") and "de första 60 tecknen" in shortened
+    assert prepared.text.startswith("Samordningsnummer [samordningsnummer]. Vad är en APT?")
+
+
+def test_earlier_questions_of_the_conversation_are_masked_too() -> None:
+    earlier = Turn("Jag heter 900101-0017, vad är en APT?", "> En APT hålls en gång i månaden. [1]")
+
+    prepared = policy.prepare("och hur ofta då?", [earlier])
+
+    assert prepared.history == (Turn("Jag heter [personnummer], vad är en APT?", earlier.answer),)
+    assert prepared.notice is None  # told when that question was answered
+    assert "0017" not in policy.choose_query(prepared, answerable_alone=False)
+
+
+def test_answers_carry_the_masked_question_and_the_notice() -> None:
+    prepared = policy.prepare("Får jag mejla anna@example.com om det?")
+
+    for answer in (policy.refusal(prepared), policy.answered(prepared, "> Ja. [1]", [], {})):
+        assert answer.question == "Får jag mejla [e-post] om det?"
+        assert answer.notice is not None and "(e-postadress)" in answer.notice

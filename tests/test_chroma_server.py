@@ -14,6 +14,7 @@ from bot.errors import IndexMissing
 from bot.settings import Settings
 from bot.wiring import build_answerer, build_index
 from tests.core_fixtures import settings_for, write_small_folder
+from tests.processes import stop
 
 CHROMA = Path(sys.executable).parent / "chroma"
 STARTUP_SECONDS = 30
@@ -67,12 +68,7 @@ def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
             wait_until_up(proc, port, log)
             yield port
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
 
 def server_settings(tmp_path: Path, port: int, **overrides: object) -> Settings:

@@ -62,7 +62,7 @@ def test_imports_point_one_way(path: Path) -> None:
 
 
 def test_only_the_slack_shell_loads_bolt_and_only_the_index_loads_chroma() -> None:
-    bolt, chroma = set(), set()
+    bolt, chroma, providers = set(), set(), set()
     for path in MODULES:
         name = module_name(path)
         for imported in runtime_imports(path):
@@ -70,8 +70,11 @@ def test_only_the_slack_shell_loads_bolt_and_only_the_index_loads_chroma() -> No
                 bolt.add(name)
             if imported.split(".")[0] in {"chromadb", "langchain_chroma"}:
                 chroma.add(name)
+            if imported.split(".")[0] in {"langchain_openai", "langchain_ollama", "openai", "ollama"}:
+                providers.add(name)
     assert all(name.startswith("bot.slack") for name in bolt), sorted(bolt)
     assert chroma <= {"bot.search.index"}, sorted(chroma)
+    assert providers <= {"bot.answer.llm"}, sorted(providers)  # the LLM provider classes, in one place
 
 
 def test_the_rule_catches_an_upward_import(tmp_path: Path) -> None:

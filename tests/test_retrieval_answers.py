@@ -197,3 +197,47 @@ def test_a_new_short_question_in_a_thread_is_not_padded_with_the_previous_topic(
     assert not answer.refused and ids(answer)[0] == "lex-heller"
     cited = {answer.sources[n - 1].id for _, n in quoted(answer) if n}
     assert "apt" not in cited, answer.text
+
+
+def first_quote(answer: Answer) -> str:
+    """The first paragraph of an answer: what the user reads first."""
+    return answer.text.split("\n\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Vem är kassör i förbundets styrelse?", "kassör"),  # the documents name no kassör
+        ("Hur många timmar i veckan får vi lägga på normspaning?", "timmar"),  # a count of what they never count
+    ],
+)
+def test_a_question_about_something_the_documents_never_name_says_so_first(
+    answerer: Answerer, question: str, named: str
+) -> None:
+    answer = answerer.ask(question)
+
+    assert answer.refused and answer.coverage == "partial"
+    assert answer.text.startswith("Dokumenten säger inget om") and named in first_quote(answer)
+
+
+def test_terms_scattered_over_unrelated_passages_answer_nothing(answerer: Answerer) -> None:
+    answer = answerer.ask("Får vi lämna ut uppgifter om en deltagare till Försäkringskassan utan samtycke?")
+
+    assert answer.refused
+
+
+@pytest.mark.parametrize(
+    ("question", "answer_words"),
+    [
+        ("Hur många former av diskriminering finns det?", "sex former"),
+        ("nar borjade man med lex heller", "2016"),  # typed sloppily; the date comes first
+        ("vad handlar steg 2 i respektrappan om", "faktakunskap"),  # "respektrappan": one letter lost
+        ("Måste vi dokumentera aktiva åtgärder när vi är 40 anställda?", "25 eller fler"),  # 40 is in "25 or more"
+    ],
+)
+def test_the_first_quote_answers(answerer: Answerer, question: str, answer_words: str) -> None:
+    answer = answerer.ask(question)
+
+    assert not answer.refused
+    assert fold(answer_words) in fold(first_quote(answer))
+    assert_quotes_sources(answer)

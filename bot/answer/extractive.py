@@ -1,10 +1,14 @@
 """The extractive answerer: quotes the sentence that answers, or says plainly that none does.
 
-It needs no LLM. Retrieval finds the passages; their sentences and lists are scored as
-answers (bot/answer/selection.py) and the best is quoted first. Whether the documents
-answer is decided from what would be quoted (bot/answer/coverage.py), not from how
-relevant the best passage is: the question's specific terms and the kind of answer it
-asks for must be in the quotes. Three outcomes, `Answer.meta["coverage"]`:
+It needs no LLM. The question is first read as meant (bot/answer/spelling.py: letters
+typed without å/ä/ö, one-letter slips, corrected towards the documents' own words).
+Retrieval finds the passages; their sentences and lists are scored as answers
+(bot/answer/selection.py). Whether the documents answer is decided from what would be
+quoted (bot/answer/coverage.py), not from how relevant the best passage is, and quote by
+quote: one quote must hold the question's specific terms (the noun asked about among
+them: "vem är [projektledare]", "hur många [timmar]") and the kind of answer asked for
+(a number that counts that noun, a date, a name, a list); that quote goes first. Three
+outcomes, `Answer.meta["coverage"]`:
 
 - full: the quotes, first the one that answers;
 - partial: the topic is covered but not the ask ("Dokumenten säger inte vem …"), then at
@@ -13,31 +17,33 @@ asks for must be in the quotes. Three outcomes, `Answer.meta["coverage"]`:
 """
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from bot.answer import policy
 from bot.answer.coverage import (
     ASKING,
+    MIN_COVERAGE,
     Ask,
     Term,
+    answers,
     ask_kind,
     compound_parts,
-    has_evidence,
     specific_terms,
     uncovered,
     zipf,
 )
 from bot.answer.quoting import Unit, quotable_units, render_quotes
-from bot.answer.selection import Vector, context, pick, placed, score_units
+from bot.answer.selection import Vector, context, pick, placed, score_units, whole
+from bot.answer.spelling import Vocabulary
 from bot.answer.types import Answer, Source, Turn
-from bot.search.retriever import Hit, HybridRetriever
+from bot.search.retriever import Corpus, Hit, HybridRetriever
 from bot.search.text import terms
 
 QUOTED_SOURCES = 5  # units are drawn from this many top passages
 SOURCE_MARGIN = 0.05  # passages this far below the floor may still hold the detail
 NONE_MARGIN = 0.02  # below floor - NONE_MARGIN nothing is relevant: the plain refusal (tuned on the tune half)
-MIN_COVERAGE = 0.6  # share of the specific terms the quotes must hold for a full answer (tuned)
 COMMON_SHARE = 0.2  # a term in this share of all chunks picks nothing out (e.g. "förbund")
 
 
@@ -49,13 +55,15 @@ class ExtractiveAnswerer:
         self.top_k = top_k
         self.max_chars = max_chars
         self._unit_vectors: dict[str, Vector] = {}
+        self._vocabulary: tuple[Corpus, Vocabulary] | None = None
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """Answer `question`, using `history` to understand follow-ups."""
         prepared = policy.prepare(question, history, self.max_chars)
         if prepared.empty:
             return policy.empty_answer(prepared)
-        query, hits = self._retrieve(prepared)
+        asked = self.read(prepared)  # the question as meant; answers still show it as typed
+        query, hits = self.retrieve(asked)
         best = max((h.relevance for h in hits), default=0.0)
         meta: dict[str, object] = {"relevance": round(best, 4), "query": query, "coverage": "none"}
         if best < self.retriever.floor - NONE_MARGIN:
@@ -63,33 +71,46 @@ class ExtractiveAnswerer:
         kept = [h for h in hits if h.relevance >= self.retriever.floor - SOURCE_MARGIN - NONE_MARGIN]
         kept.sort(key=lambda h: -h.relevance)  # re-rank the fused candidates by relevance
         sources = tuple(h.source for h in kept)
-        specific = specific_terms(prepared.text, self._common_terms(), compound_parts, zipf)
+        specific = specific_terms(asked.text, self._common_terms(), compound_parts, zipf)
         if prepared.language == "en":  # English words are not in Swedish quotes: only numbers count
-            specific = [t for t in specific if t.required]
-        ask = ask_kind(prepared.text)
+            specific = [t for t in specific if t.required and not t.asked]
+        ask = ask_kind(asked.text)
         quotes = self._select(query, sources, specific, ask)
         if not quotes:
             return policy.refusal(prepared, meta)
+        verdicts = [self._answers(q, sources, specific, ask) for q in quotes]
+        if any(verdicts):  # the quote that answers goes first
+            quotes.insert(0, quotes.pop(verdicts.index(True)))
         quoted = " ".join(placed(u, sources[u.ref - 1]) for q in quotes for u in q)
         missing = uncovered(specific, quoted)
-        evidence = has_evidence(ask, " ".join(u.text for q in quotes for u in q), specific)
         share = 1.0 - len(missing) / len(specific) if specific else 1.0
-        meta |= {"term_coverage": round(share, 3), "evidence": evidence, "ask": ask,
+        meta |= {"term_coverage": round(share, 3), "evidence": any(verdicts), "ask": ask,
                  "missing": [t.word for t in missing], "required_missing": any(t.required for t in missing),
                  "terms": [(t.word, round(zipf(t.word.lower()), 2), t not in missing) for t in specific],
                  "first_quote": render(quotes[0])}
         if not set(terms(query)) - ASKING or (specific and len(missing) == len(specific)):
             return policy.refusal(prepared, meta)  # nothing to look for, or none of it quoted: off topic
-        if share >= MIN_COVERAGE and evidence and not meta["required_missing"]:
+        if any(verdicts) and share >= MIN_COVERAGE:
             body = "\n\n".join(render(q) for q in quotes)
             if prepared.language == "en":
                 body += "\n\n_(Quoted in Swedish from the documents.)_"
             return policy.answered(prepared, body, sources, meta | {"coverage": "full"})
-        words = [_phrase(prepared.text, t) for t in missing]
+        words = [_phrase(asked.text, t) for t in missing]
         return policy.partial(prepared, ask, words, [render(q) for q in quotes], sources, meta)
 
-    def _retrieve(self, prepared: policy.Prepared) -> tuple[str, list[Hit]]:
-        """Retrieve for the question alone, or with the previous turn when it is a follow-up."""
+    def read(self, prepared: policy.Prepared) -> policy.Prepared:
+        """Return the question as meant: personal data's sentences left out, typing slips corrected."""
+        corpus = self.retriever.corpus if self.retriever.corpus.sources else self.retriever.refresh()
+        if self._vocabulary is None or self._vocabulary[0] is not corpus:
+            self._vocabulary = (corpus, Vocabulary(f"{s.title} {s.section} {s.text}" for s in corpus.sources))
+        return replace(prepared, text=self._vocabulary[1].correct(policy.asked_part(prepared.text), zipf))
+
+    def retrieve(self, prepared: policy.Prepared) -> tuple[str, list[Hit]]:
+        """Retrieve for the question alone, or with the previous turn when it is a follow-up.
+
+        Returns the query used and its hits. The LLM answerer calls this too, so both
+        answerers read the same passages.
+        """
         alone = self.retriever.hits(prepared.text, self.top_k)
         answerable = max((h.relevance for h in alone), default=0.0) >= self.retriever.floor
         query = policy.choose_query(prepared, answerable)
@@ -103,8 +124,22 @@ class ExtractiveAnswerer:
         q_vec: Vector = np.asarray(self.retriever.index.embeddings.embed_query(query))
         vectors = self._vectors([context(u, sources[u.ref - 1]) for u in units])
         similarity = [float(vec @ q_vec) for vec in vectors]
-        scores = score_units(query, units, sources, similarity, specific, ask_kind(query) if ask == "other" else ask)
-        return pick(units, sources, scores, vectors, specific)
+        kind = ask_kind(query) if ask == "other" else ask
+        scores = score_units(query, units, sources, similarity, specific, kind)
+        answering = [self._answers(whole(units, i), sources, specific, ask) for i in range(len(units))]
+        return pick(units, sources, scores, vectors, specific, answering)
+
+    @staticmethod
+    def _answers(quote: Sequence[Unit], sources: Sequence[Source], specific: list[Term], ask: Ask) -> bool:
+        """Whether this one quote answers (see `coverage.answers`).
+
+        A list answers "vilka …?" as a whole; a date, a number or a name must stand in the
+        same item as the terms it belongs to.
+        """
+        if len(quote) > 1 and ask not in ("list", "how", "other"):
+            return any(answers(specific, placed(u, sources[u.ref - 1]), u.text, ask) for u in quote)
+        placed_text = " ".join(placed(u, sources[u.ref - 1]) for u in quote)
+        return answers(specific, placed_text, "\n".join(u.text for u in quote), ask)
 
     def _common_terms(self) -> frozenset[str]:
         """Return the terms in at least COMMON_SHARE of the chunks (the search just refreshed them)."""

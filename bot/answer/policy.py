@@ -1,15 +1,17 @@
 """The answer policy every answerer shares: what a question becomes, and what the user reads.
 
-An answerer calls `prepare` first, answers an empty question with `empty_answer`, picks
-its retrieval query with `retrieval_query`/`choose_query`, and refuses with `refusal`;
-only finding and wording the answer itself is its own. All user-visible texts live here.
+An answerer calls `prepare` first (it masks personal data, see `bot.answer.privacy`),
+answers an empty question with `empty_answer`, picks its retrieval query with
+`retrieval_query`/`choose_query`, and refuses with `refusal`; only finding and wording
+the answer itself is its own. All user-visible texts live here.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.answer.citations import renumber
+from bot.answer.privacy import TOKENS, Kind, mask
 from bot.answer.types import Answer, Source, Turn
 from bot.ingest.cutting import cut_point
 from bot.search.text import detect_language, words
@@ -23,11 +25,13 @@ __all__ = [
     "is_follow_up",
     "prepare",
     "refusal",
+    "removed_notice",
     "retrieval_query",
 ]
 
 _FOLLOW_UP = re.compile(r"^(och|men|samt|också|även|and|but|what about|how about)\b", re.I)
 SHORT_QUESTION_WORDS = 6  # a question this short in a conversation is read as a follow-up
+MASK_MARGIN = 40  # characters masked past the cut, so a number across it is still found whole
 
 TEXTS = {
     "sv": {
@@ -39,6 +43,8 @@ TEXTS = {
         "principerna i ditt projekt. Gäller det diskriminering kan du också vända dig till "
         "Diskrimineringsombudsmannen (DO).",
         "long": "Frågan var mycket lång ({n} tecken), så jag använde bara de första {max} tecknen.",
+        "personal": "Jag tog bort personuppgifter ({what}) ur frågan innan jag sökte. "
+        "Skriv aldrig personuppgifter i frågor till mig.",
     },
     "en": {
         "intro": "Here is what the association's documents say (quoted in Swedish):",
@@ -48,17 +54,27 @@ TEXTS = {
         "horizontal principles in your project. For discrimination matters you can also "
         "contact the Equality Ombudsman (DO).",
         "long": "Your question was very long ({n} characters), so I only used the first {max}.",
+        "personal": "I removed personal data ({what}) from your question before searching. "
+        "Please never put personal data in questions to me.",
     },
 }
+# The kinds of `bot.answer.privacy`, named in the notice in the order of `KINDS`.
+_KIND_NAMES: dict[str, dict[Kind, str]] = {
+    "sv": {"personnummer": "personnummer", "samordningsnummer": "samordningsnummer",
+           "telefonnummer": "telefonnummer", "e-post": "e-postadress"},
+    "en": {"personnummer": "personal identity number", "samordningsnummer": "coordination number",
+           "telefonnummer": "phone number", "e-post": "e-mail address"},
+}
+_AND = {"sv": "och", "en": "and"}
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A question ready to answer: trimmed, shortened if need be, its language known."""
+    """A question ready to answer: personal data masked, trimmed, shortened if need be, its language known."""
 
     text: str
     language: str  # "sv" or "en"
-    notice: str | None = None  # e.g. that a very long question was shortened
+    notice: str | None = None  # personal data removed, a very long question shortened: one line each
     history: tuple[Turn, ...] = ()
 
     @property
@@ -73,21 +89,70 @@ class Prepared:
 
 
 def prepare(question: str, history: Sequence[Turn] = (), max_chars: int = 2000) -> Prepared:
-    """Trim `question`, detect its language, and cut it at a word before `max_chars`.
+    """Mask personal data, trim `question`, detect its language, and cut it at a word before `max_chars`.
+
+    The earlier questions in `history` are masked too: they come from the conversation as typed.
 
     >>> prepare("  Vad är en APT? ")
     Prepared(text='Vad är en APT?', language='sv', notice=None, history=())
     >>> long = prepare("ord " * 10, max_chars=10)
     >>> long.text, long.notice
     ('ord ord', 'Frågan var mycket lång (39 tecken), så jag använde bara de första 10 tecknen.')
+    >>> private = prepare("Jag har personnummer 19900101-0017, vad gäller för mig?")
+    >>> private.text
+    'Jag har personnummer [personnummer], vad gäller för mig?'
+    >>> private.notice.startswith("Jag tog bort personuppgifter (personnummer) ur frågan")
+    True
     """
-    text = question.strip()
+    typed = question.strip()
+    # Masked before cutting, so no number is cut in half and left readable; but only what
+    # can be kept (masking costs time on hostile input, and the rest is never read).
+    masked = mask(typed[: max_chars + MASK_MARGIN])
+    text = masked.text.strip()
     language = detect_language(text) if text else "sv"
-    notice = None
+    notices = [removed_notice(masked.kinds, language)] if masked.found else []
+    if len(typed) > max_chars:
+        notices.append(TEXTS[language]["long"].format(n=len(typed), max=max_chars))
     if len(text) > max_chars:
-        notice = TEXTS[language]["long"].format(n=len(text), max=max_chars)
         text = text[: cut_point(text, max_chars)].rstrip()
-    return Prepared(text, language, notice, tuple(history))
+    earlier = tuple(Turn(mask(turn.question).text, turn.answer) for turn in history)
+    return Prepared(text, language, "\n".join(notices) or None, earlier)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # questions are a sentence or three: no segmenter needed
+_TOKEN = re.compile("|".join(re.escape(token) for token in TOKENS.values()))
+
+
+def asked_part(text: str) -> str:
+    """Return what a masked question asks: without the sentences that only gave personal data.
+
+    The masked words ("Mitt personnummer är [personnummer]") are not what the documents
+    should be searched for; when every sentence holds a token, only the tokens go.
+
+    >>> asked_part("Mitt personnummer är [personnummer]. Hur länge får man låna en cykel?")
+    'Hur länge får man låna en cykel?'
+    >>> asked_part("Jag, [personnummer], undrar vad en APT är?")
+    'Jag, undrar vad en APT är?'
+    """
+    if not _TOKEN.search(text):
+        return text
+    kept = [s for s in _SENTENCE_END.split(text) if not _TOKEN.search(s)]
+    if kept:
+        return " ".join(kept)
+    return re.sub(rf"\s*(?:{_TOKEN.pattern})(?:\s*,)?", "", text).strip(" ,")
+
+
+def removed_notice(kinds: Collection[Kind], language: str) -> str:
+    """Tell the asker which kinds of personal data were removed from the question.
+
+    >>> removed_notice({"e-post", "telefonnummer", "personnummer"}, "en").split(" from")[0]
+    'I removed personal data (personal identity number, phone number and e-mail address)'
+    >>> removed_notice({"telefonnummer"}, "sv").split(" ur")[0]
+    'Jag tog bort personuppgifter (telefonnummer)'
+    """
+    names = [name for kind, name in _KIND_NAMES[language].items() if kind in kinds]
+    what = names[-1] if len(names) == 1 else f"{', '.join(names[:-1])} {_AND[language]} {names[-1]}"
+    return TEXTS[language]["personal"].format(what=what)
 
 
 def empty_answer(prepared: Prepared) -> Answer:

@@ -34,6 +34,7 @@ HEADING_BONUS = 0.05  # the question's numbers are in the unit's heading ("Steg 
 FOLLOWER_MARGIN = 0.12  # the sentence right after the first is quoted when this close
 EXTRA_MARGIN = 0.07  # another quote without new terms must score this close to the first
 ADDS_MARGIN = 0.12  # a quote that adds a missing specific term may score this much lower
+ANSWER_MARGIN = 0.1  # a unit that answers goes first when it scores this close to the best
 SAME = 0.93  # cosine above which two units say the same thing
 MAX_EXTRA = 2  # quotes after the first
 MAX_QUOTE_CHARS = 900
@@ -60,7 +61,7 @@ def score_units(
     """Score every unit as an answer to `question`."""
     contexts = [context(u, sources[u.ref - 1]) for u in units]
     lexical = local_coverage(question, contexts)
-    wants_list = ask == "list"
+    wants_list = ask in ("list", "how")  # "vilka …?" and "hur gör vi …?" are answered by lists
     required = {t.stem for t in specific if t.required}  # "steg 6": the section *about* steg 6
     return [
         sim
@@ -77,12 +78,19 @@ def score_units(
 
 def pick(
     units: Sequence[Unit], sources: Sequence[Source], scores: Sequence[float], vectors: Sequence[Vector],
-    specific: Sequence[Term],
+    specific: Sequence[Term], answering: Sequence[bool] | None = None,
 ) -> list[list[Unit]]:
-    """Return the quotes, first the one that answers; each quote is a unit or a whole list."""
+    """Return the quotes, first the one that answers; each quote is a unit or a whole list.
+
+    `answering` marks the units that answer on their own (`coverage.answers`): the best
+    of them goes first when it scores within ANSWER_MARGIN of the best unit of all.
+    """
     order = sorted(range(len(units)), key=lambda i: -scores[i])
     first = order[0]
-    quotes = [_whole(units, first)]
+    if answering is not None:
+        first = next((i for i in order if answering[i] and scores[i] >= scores[first] - ANSWER_MARGIN), first)
+        order = [first, *(i for i in order if i != first)]
+    quotes = [whole(units, first)]
     follower = first + 1  # the next sentence often carries the detail ("…, till exempel …")
     if (
         follower < len(units) and units[follower].ref == units[first].ref and not units[first].is_item
@@ -94,7 +102,7 @@ def pick(
         if len(quotes) > MAX_EXTRA or id(units[i]) in chosen:
             continue
         quoted = " ".join(placed(u, sources[u.ref - 1]) for q in quotes for u in q)
-        candidate = _whole(units, i)
+        candidate = whole(units, i)
         missing = uncovered(specific, quoted)
         adds = bool(missing) and len(uncovered(missing, placed(units[i], sources[units[i].ref - 1]))) < len(missing)
         close = scores[i] >= scores[first] - EXTRA_MARGIN
@@ -109,7 +117,7 @@ def pick(
     return quotes
 
 
-def _whole(units: Sequence[Unit], i: int) -> list[Unit]:
+def whole(units: Sequence[Unit], i: int) -> list[Unit]:
     """Return unit `i`, or its whole list when it is a list item (in the list's order)."""
     unit = units[i]
     if not unit.is_item:

@@ -6,13 +6,13 @@ of `bot.answer.policy` (empty and long questions, follow-ups, refusals, user tex
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.search.types import Source
 
-__all__ = ["Answer", "Answerer", "Source", "Turn", "cited_numbers"]
+__all__ = ["Answer", "Answerer", "Source", "StreamingAnswerer", "Turn", "cited_numbers"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,24 @@ class Answerer(Protocol):
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """Answer `question`; `history` holds earlier turns of the same conversation."""
+        ...
+
+
+@runtime_checkable
+class StreamingAnswerer(Protocol):
+    """An answerer whose text arrives piece by piece (the LLM answerer)."""
+
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        """Answer `question` whole."""
+        ...
+
+    def ask_streaming(self, question: str, history: Sequence[Turn] = (),
+                      on_text: Callable[[str], None] | None = None) -> Answer:
+        """Answer `question`, passing unverified text to `on_text` as it arrives.
+
+        The returned answer is what the user must finally see; it may differ from the
+        streamed text (which a caller must therefore replace).
+        """
         ...
 
 

@@ -7,6 +7,7 @@ the objects it needs from it and translates domain errors to messages and exit c
 import logging
 
 import typer
+from pydantic import ValidationError
 
 from bot.cli import core as cli_core
 from bot.cli import schedules as cli_schedules
@@ -24,11 +25,21 @@ app = typer.Typer(
 @app.callback()
 def _configure(ctx: typer.Context) -> None:
     """Build Settings once and set up logging."""
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:  # a bad environment variable: one line each, no traceback
+        for problem in error.errors():
+            field = " " + ".".join(str(part) for part in problem["loc"]).upper() if problem["loc"] else ""
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            typer.echo(f"Felaktig inställning{field}: {message}", err=True)
+        raise typer.Exit(2) from None
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # slack_sdk logs whole Web API responses at DEBUG: threads as typed, personal data included.
+    for name in ("slack_sdk", "slack_bolt"):
+        logging.getLogger(name).setLevel(max(logging.getLogger().level, logging.INFO))
     ctx.obj = settings
 
 

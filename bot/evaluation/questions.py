@@ -15,11 +15,13 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.answer.types import Answer, Answerer
+from bot.answer.verify import Similarity, verify
 from bot.search.text import fold
 
 METRICS = (
     "n", "source_recall_at_3", "must_include_rate", "refusal_accuracy", "mrr",
-    "first_quote_answers", "median_answer_chars",
+    "first_quote_answers", "median_answer_chars", "citation_validity", "generated_share",
+    "fallback_rate", "llm_citation_validity",
 )
 
 
@@ -89,10 +91,24 @@ def first_quote(answer: Answer) -> str:
     return str(marked) if marked else answer.text.split("\n\n", 1)[0]
 
 
-def score(item: Question, answer: Answer) -> dict[str, Any]:
+def citations_checked(answer: Answer, similarity: Similarity | None = None) -> tuple[int, int]:
+    """Return (cited sentences, supported ones) of the answer as shown: do its `[n]` hold up against its sources?
+
+    Refusals are not counted (their "the documents do not say" line cites nothing by
+    design). Quotes are checked as Swedish text whatever the question's language.
+    """
+    if answer.refused:
+        return 0, 0
+    language = answer.language if answer.meta.get("mode") == "generated" else "sv"
+    verdict = verify(answer.text, [s.text for s in answer.sources], language, similarity)
+    return verdict.cited, verdict.supported
+
+
+def score(item: Question, answer: Answer, similarity: Similarity | None = None) -> dict[str, Any]:
     """Per-question result."""
     ids = [s.id for s in answer.sources]
     answered = item.answerable and not answer.refused
+    cited, supported = citations_checked(answer, similarity)
     return {
         "id": item.id,
         "question": item.question,
@@ -107,6 +123,13 @@ def score(item: Question, answer: Answer) -> dict[str, Any]:
         "first_quote_answers": answered and includes_all(first_quote(answer), item.must_include),
         "chars": len(answer.text),
         "sources": ids,
+        "cited": cited,
+        "supported": supported,
+        "mode": answer.meta.get("mode", "extractive"),
+        "llm_asked": "fallback" in answer.meta or answer.meta.get("mode") == "generated",
+        "fallback": answer.meta.get("fallback"),
+        "llm_cited": answer.meta.get("llm_cited", 0),
+        "llm_supported": answer.meta.get("llm_supported", 0),
         **{k: answer.meta.get(k) for k in ("relevance", "coverage", "term_coverage", "evidence", "ask", "missing")},
     }
 
@@ -116,6 +139,7 @@ def summarise(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
     answerable = [r for r in results if r["answerable"]]
     n_ans = max(len(answerable), 1)
     answered = [r["chars"] for r in results if not r["refused"]]
+    asked = [r for r in results if r["llm_asked"]]
     return {
         "n": len(results),
         "source_recall_at_3": sum(r["recall_at_3"] for r in answerable) / n_ans,
@@ -125,12 +149,25 @@ def summarise(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "first_quote_answers": sum(r["first_quote_answers"] for r in answerable) / n_ans,
         "median_answer_chars": statistics.median(answered) if answered else 0,
         "unanswerable": sum(not r["answerable"] for r in results),
+        # Of the shown answers' cited sentences, the share whose citation checks out.
+        "citation_validity": _share(results, "supported", "cited"),
+        # LLM mode only: answers written by the LLM, those replaced by quotes, and how
+        # well the LLM's own (pre-check) answers were cited.
+        "generated_share": sum(r["mode"] == "generated" for r in results) / max(len(results), 1),
+        "fallback_rate": sum(r["fallback"] is not None for r in asked) / len(asked) if asked else None,
+        "llm_citation_validity": _share(asked, "llm_supported", "llm_cited"),
     }
+
+
+def _share(results: Sequence[dict[str, Any]], part: str, whole: str) -> float | None:
+    total = sum(r[whole] for r in results)
+    return sum(r[part] for r in results) / total if total else None
 
 
 def evaluate(answerer: Answerer, items: Sequence[Question]) -> dict[str, Any]:
     """Ask every question; aggregate over all of them and per split."""
-    results = [score(item, answerer.ask(item.question)) for item in items]
+    similarity = getattr(answerer, "similarity", None)  # the LLM answerer's, for English answers
+    results = [score(item, answerer.ask(item.question), similarity) for item in items]
     splits = {name: summarise([r for r in results if r["split"] == name]) for name in ("tune", "holdout")}
     return {**summarise(results), "splits": splits, "results": results}
 
@@ -140,8 +177,8 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     table = Table("mått", "alla", "tune", "holdout")
     for key in METRICS:
         values = [report[key], report["splits"]["tune"][key], report["splits"]["holdout"][key]]
-        table.add_row(key, *(f"{v:.3f}" if isinstance(v, float) and key != "median_answer_chars" else str(v)
-                             for v in values))
+        table.add_row(key, *(f"{v:.3f}" if isinstance(v, float) and key != "median_answer_chars"
+                             else "–" if v is None else str(v) for v in values))
     console.print(table)
     for r in report["results"]:
         ok = r["refusal_correct"] and (not r["answerable"] or (r["recall_at_3"] and r["must_include"]))

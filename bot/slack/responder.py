@@ -12,11 +12,20 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.answer.types import Answer, Answerer, Turn
+from bot.answer.privacy import mask
+from bot.answer.types import Answer, Answerer, StreamingAnswerer, Turn
 from bot.errors import IndexMissing, IndexUnavailable
 from bot.search.text import detect_language
 from bot.slack.rendering import notice_message, render_answer
-from bot.slack.streaming import Place, deliver, done_working, post_notice, replace, show_working
+from bot.slack.streaming import (
+    LiveStream,
+    Place,
+    deliver,
+    done_working,
+    post_notice,
+    replace,
+    show_working,
+)
 from bot.slack.texts import text as ui
 from bot.store.answers import AnswerLog
 
@@ -51,9 +60,17 @@ class Responder:
         self._timeout = timeout_seconds
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="answer")
 
-    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
-        """Ask the answerer; raise TimeoutError after the configured number of seconds."""
-        future = self._pool.submit(self._answerer.ask, question, tuple(history))
+    def ask(self, question: str, history: Sequence[Turn] = (),
+            on_text: Callable[[str], None] | None = None) -> Answer:
+        """Ask the answerer; raise TimeoutError after the configured number of seconds.
+
+        Args:
+            on_text: receives a generated answer's text as it arrives (unverified).
+        """
+        if on_text is not None and isinstance(self._answerer, StreamingAnswerer):
+            future = self._pool.submit(self._answerer.ask_streaming, question, tuple(history), on_text)
+        else:
+            future = self._pool.submit(self._answerer.ask, question, tuple(history))
         return future.result(timeout=self._timeout)
 
     def answer_in(self, client: WebClient, place: Place, question: str,
@@ -63,8 +80,10 @@ class Responder:
         Args:
             history: loads the earlier turns; called after the sign of work is shown.
         """
+        live = LiveStream(client, place) if place.thread_ts else None
         self._answer(client, place, question, history,
-                     lambda answer, answer_id: deliver(client, place, answer, answer_id))
+                     lambda answer, answer_id: live.finish(answer, answer_id) if live
+                     else deliver(client, place, answer, answer_id), live)
 
     def answer_again(self, client: WebClient, place: Place, question: str, answer_ts: str,
                      history: Callable[[], list[Turn]] = list) -> None:
@@ -74,17 +93,26 @@ class Responder:
                                                        answer, answer_id))
 
     def _answer(self, client: WebClient, place: Place, question: str,
-                history: Callable[[], list[Turn]], put: Callable[[Answer, str], str]) -> None:
-        """Ask, record, `put` the answer into Slack and remember its message."""
+                history: Callable[[], list[Turn]], put: Callable[[Answer, str], str],
+                live: LiveStream | None = None) -> None:
+        """Ask, record, `put` the answer into Slack and remember its message.
+
+        Args:
+            live: streams a generated answer while it is written (in threads).
+        """
         how = show_working(client, place, detect_language(question))
         try:
-            answer = self.ask(question, history())
+            answer = self.ask(question, history(), on_text=live)
             answer_id = self.log.record(answer, channel=place.channel, thread_ts=place.thread_ts,
                                         user_id=place.user_id, question_ts=place.message_ts)
             message_ts = put(answer, answer_id)
         except Exception as error:
-            logger.exception("could not answer %r in %s", question[:200], place.channel)
-            self._say_failure(lambda text: post_notice(client, place, text), question, error)
+            logger.exception("could not answer %r in %s", mask(question).text[:200], place.channel)
+            def say(text: str) -> None:  # in place of a streamed, unverified text when there is one
+                if live is None or not live.discard(text):
+                    post_notice(client, place, text)
+
+            self._say_failure(say, question, error)
         else:
             self._remember(answer_id, message_ts)
         finally:
@@ -106,7 +134,7 @@ class Responder:
             respond(response_type="ephemeral", replace_original=False,
                     **render_answer(answer, answer_id, share=True))
         except Exception as error:
-            logger.exception("could not answer /hp %r in %s", question[:200], channel)
+            logger.exception("could not answer /hp %r in %s", mask(question).text[:200], channel)
             self._say_failure(
                 lambda text: respond(response_type="ephemeral", **notice_message(text)),
                 question, error,

@@ -8,6 +8,7 @@ replaced after its question was edited. Thanks get a reaction, never an answer.
 """
 
 import logging
+import time
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -132,3 +133,86 @@ def post_notice(client: WebClient, place: Place, mrkdwn: str) -> None:
     """Post a short message (e.g. an error) where the question was asked."""
     client.chat_postMessage(channel=place.channel, thread_ts=place.thread_ts,
                             **notice_message(mrkdwn))
+
+
+class LiveStream:
+    """A generated answer streamed into a thread as the LLM writes it, then set to the final answer.
+
+    Called with each new piece of text (from the answering thread); the first piece starts
+    a stream, later pieces are appended at most every `interval` seconds. The LLM's text
+    is not yet verified, so `finish` always replaces it with the final answer (the verified
+    text, or the quoted answer that stands in for a rejected one) and `discard` with a
+    notice. A stream Slack refuses is abandoned quietly: the final answer still arrives.
+    """
+
+    def __init__(self, client: WebClient, place: Place, interval: float = 0.5) -> None:
+        self._client, self._place, self._interval = client, place, interval
+        self._pending = ""
+        self._last = 0.0
+        self.ts: str | None = None
+        self._broken = False
+
+    def __call__(self, text: str) -> None:
+        """Add `text` to the stream (batched)."""
+        if self._broken:
+            return
+        self._pending += text
+        now = time.monotonic()
+        if now - self._last < self._interval or not self._pending.strip():
+            return
+        self._last = now
+        piece, self._pending = self._pending, ""
+        try:
+            if self.ts is None:
+                start = self._client.chat_startStream(
+                    channel=self._place.channel, thread_ts=str(self._place.thread_ts),
+                    markdown_text=piece, recipient_user_id=self._place.user_id,
+                    recipient_team_id=self._place.team_id,
+                )
+                self.ts = str(start["ts"])
+            else:
+                self._client.chat_appendStream(channel=self._place.channel, ts=self.ts, markdown_text=piece)
+        except SlackApiError as err:
+            self._broken = True
+            logger.warning("live streaming failed (%s); the answer comes whole", err.response.get("error"))
+
+    def finish(self, answer: Answer, answer_id: str) -> str:
+        """Put the final `answer` in place of the streamed text; return the message's ts."""
+        if self.ts is None:
+            return deliver(self._client, self._place, answer, answer_id)
+        self._stop()
+        try:
+            return replace(self._client, self._place.channel, self.ts, answer, answer_id)
+        except SlackApiError as err:  # the unverified text must not stay: remove it, post anew
+            logger.warning("chat.update of the streamed answer failed: %s", err.response.get("error"))
+            self._delete()
+            message = render_answer(answer, answer_id)
+            response = self._client.chat_postMessage(
+                channel=self._place.channel, thread_ts=self._place.thread_ts, **message
+            )
+            return str(response["ts"])
+
+    def discard(self, mrkdwn: str) -> bool:
+        """Replace the streamed text by `mrkdwn` (a failure notice); False if nothing was streamed."""
+        if self.ts is None:
+            return False
+        self._stop()
+        try:
+            self._client.chat_update(channel=self._place.channel, ts=self.ts, **notice_message(mrkdwn))
+        except SlackApiError as err:
+            logger.warning("chat.update of the streamed answer failed: %s", err.response.get("error"))
+            self._delete()
+            return False
+        return True
+
+    def _stop(self) -> None:
+        try:
+            self._client.chat_stopStream(channel=self._place.channel, ts=str(self.ts))
+        except SlackApiError as err:  # already stopped, or streaming broke: update still works
+            logger.info("chat.stopStream failed: %s", err.response.get("error"))
+
+    def _delete(self) -> None:
+        try:
+            self._client.chat_delete(channel=self._place.channel, ts=str(self.ts))
+        except SlackApiError as err:
+            logger.error("could not remove an unverified streamed answer: %s", err.response.get("error"))

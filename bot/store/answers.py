@@ -2,8 +2,9 @@
 
 An answer is recorded when it is posted, so its buttons carry the record's id; with it
 go the ts of the question's message and (once posted) of its own, so that an edited
-question can update its answer in place. Users appear only as a salted sha256 hash.
-`bot feedback` reads the summary and the export.
+question can update its answer in place. Users appear only as a salted sha256 hash, and
+questions only with their personal data masked (`bot.answer.privacy`), also when read back
+for `bot feedback` (its summary and its export), so rows older than the masking are masked too.
 """
 
 import hashlib
@@ -33,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from bot.answer.privacy import mask
 from bot.answer.types import Answer, Source
 from bot.ingest.knowledge import as_kind
 from bot.store.db import METADATA
@@ -106,7 +108,11 @@ class AnswerLog:
         self, answer: Answer, *, channel: str, thread_ts: str | None, user_id: str,
         question_ts: str | None = None, now: datetime | None = None,
     ) -> str:
-        """Store an answer about to be posted and return its id (the value of its buttons)."""
+        """Store an answer about to be posted and return its id (the value of its buttons).
+
+        The question is masked here again: the answerers mask it already, but the table must
+        never hold a personnummer, whoever built the answer.
+        """
         answer_id = uuid.uuid4().hex
         sources = [
             {"id": s.id, "title": s.title, "section": s.section, "url": s.url,
@@ -115,7 +121,7 @@ class AnswerLog:
         ]
         row = {
             "id": answer_id, "created_at": now or datetime.now(UTC),
-            "question": answer.question, "answer": answer.text,
+            "question": mask(answer.question).text, "answer": answer.text,
             "sources": json.dumps(sources, ensure_ascii=False), "language": answer.language,
             "refused": answer.refused, "notice": answer.notice, "channel": channel,
             "thread_ts": thread_ts, "question_ts": question_ts,
@@ -139,7 +145,7 @@ class AnswerLog:
                    kind=as_kind(s.get("kind")), organisation=s.get("organisation", ""))
             for s in json.loads(row["sources"])
         )
-        return Answer(question=row["question"], text=row["answer"], refused=row["refused"],
+        return Answer(question=mask(row["question"]).text, text=row["answer"], refused=row["refused"],
                       language=row["language"], sources=sources, notice=row["notice"])
 
     def posted(self, answer_id: str, message_ts: str) -> None:
@@ -194,7 +200,7 @@ class AnswerLog:
             rows = conn.execute(self._down_query().limit(latest)).mappings().all()
         return FeedbackSummary(
             up=by_vote.get(1, 0), down=by_vote.get(-1, 0),
-            latest_down=[(r["voted_at"], r["question"]) for r in rows],
+            latest_down=[(r["voted_at"], mask(r["question"]).text) for r in rows],
         )
 
     def downvoted(self) -> list[dict[str, Any]]:
@@ -204,7 +210,7 @@ class AnswerLog:
         seen: dict[str, dict[str, Any]] = {}
         for r in rows:
             seen.setdefault(r["id"], {
-                "id": f"feedback-{r['id']}", "question": r["question"], "expected_sources": [],
+                "id": f"feedback-{r['id']}", "question": mask(r["question"]).text, "expected_sources": [],
                 "must_include": [], "answerable": True, "answer": r["answer"],
                 "sources": json.loads(r["sources"]),
             })

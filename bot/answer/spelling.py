@@ -1,0 +1,76 @@
+"""Read a question as it was meant: letters typed without å/ä/ö, and one-letter slips.
+
+Staff type fast ("maste vi dokumentera aktiva atgarder", "respektrappan", "horisontela").
+BM25 folds diacritics, but the dense side and the answerer's term check see the typed
+word. A word is corrected only towards the knowledge base's own vocabulary, and only
+when it is not a word there: first by restoring diacritics (the same folded spelling),
+then, for words of MIN_EDIT_LEN letters or more that are no common Swedish word either,
+to the knowledge-base word one edit away (symspellpy; the most frequent when several).
+"""
+
+import importlib
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from bot.search.text import fold, words
+
+MIN_EDIT_LEN = 7  # shorter words have too many neighbours one edit away (steg: stag, stog, sten)
+KNOWN_ZIPF = 2.5  # a word this frequent in Swedish at large is a word, not a slip
+
+
+class Vocabulary:
+    """The words of a knowledge base, folded, with the spelling the documents use most.
+
+    >>> vocabulary = Vocabulary(["Respekttrappan har sju steg. Åtgärder och åtgärder."])
+    >>> vocabulary.correct("vad ar respektrappan och atgarder", lambda w: 0.0)
+    'vad ar respekttrappan och åtgärder'
+    """
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        counts = Counter(w for text in texts for w in words(text))
+        self._surface: dict[str, str] = {}
+        self._count: Counter[str] = Counter()
+        for word, n in counts.most_common():
+            self._surface.setdefault(fold(word), word)
+            self._count[fold(word)] += n
+        self._lookup: Callable[[str], list[tuple[str, int]]] | None = None
+
+    def correct(self, question: str, frequency: Callable[[str], float]) -> str:
+        """Return `question` with its slips corrected; `frequency` gives a word's Zipf in Swedish."""
+        return re.sub(r"\w+", lambda m: self._word(m.group(0), frequency), question)
+
+    def _word(self, typed: str, frequency: Callable[[str], float]) -> str:
+        lower = lower_typed = typed.lower()
+        folded = fold(lower)
+        if folded in self._surface:
+            if lower == folded:  # typed without diacritics: the documents' spelling
+                lower = self._surface[folded]
+        elif len(folded) >= MIN_EDIT_LEN and frequency(lower) < KNOWN_ZIPF and not lower.isdigit():
+            near = self._near(folded)
+            if near:
+                lower = self._surface[near]
+        if lower == lower_typed:
+            return typed
+        return lower[0].upper() + lower[1:] if typed[0].isupper() else lower
+
+    def _near(self, folded: str) -> str | None:
+        """The most frequent knowledge-base word one edit from `folded`, if any."""
+        found = [w for w, d in self._index()(folded) if d == 1]
+        return max(found, key=lambda w: (self._count[w], w)) if found else None
+
+    def _index(self) -> Callable[[str], list[tuple[str, int]]]:
+        if self._lookup is None:
+            # Imported by name: symspellpy ships no type information; these calls are all we use.
+            symspellpy = importlib.import_module("symspellpy")
+            index = symspellpy.SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
+            for word, n in self._count.items():
+                if len(word) >= MIN_EDIT_LEN - 1:
+                    index.create_dictionary_entry(word, n)
+            every = symspellpy.Verbosity.ALL
+
+            def lookup(word: str) -> list[tuple[str, int]]:
+                return [(str(s.term), int(s.distance)) for s in index.lookup(word, every, max_edit_distance=1)]
+
+            self._lookup = lookup
+        return self._lookup
