@@ -1,4 +1,7 @@
-"""The generated answerer over the real knowledge/ index, with a scripted chat model.
+"""The generated answerer over the real knowledge/ index, with fake chat models.
+
+LangChain's GenericFakeChatModel replays the table of unfaithful answers; a scripted model
+(tests/llm_fakes.py) writes from the prompt it received where a test needs to see it.
 
 A faithful answer is shown as written; every kind of unfaithful answer is replaced by
 the quoted answer with a notice; an LLM that fails or is slow never costs the answer.
@@ -10,7 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
 
+from bot.answer import policy
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.generated import NOTICES, REFUSAL_MARK, GeneratedAnswerer, embedding_similarity
 from bot.answer.policy import TEXTS
@@ -56,6 +62,11 @@ UNFAITHFUL: dict[str, Script] = {
 }
 
 
+def test_a_faithful_answer_replayed_by_langchains_fake_model_passes(quoting: ExtractiveAnswerer) -> None:
+    answer = replaying(quoting, STEPS, faithful).ask(STEPS)
+    assert answer.meta["mode"] == "generated" and answer.notice is None
+
+
 def test_a_faithful_answer_is_shown_as_written(quoting: ExtractiveAnswerer) -> None:
     answerer, fake = generated(quoting, faithful)
     answer = answerer.ask(STEPS)
@@ -66,11 +77,23 @@ def test_a_faithful_answer_is_shown_as_written(quoting: ExtractiveAnswerer) -> N
     assert answer.notice is None and len(answer.sources) == 1
 
 
+def replaying(quoting: ExtractiveAnswerer, question: str, script: Script) -> GeneratedAnswerer:
+    """The answerer on LangChain's GenericFakeChatModel, replaying `script` written for the
+    passages the answerer will send (the same retrieval, so the same numbering)."""
+    prepared = policy.prepare(question)
+    _, hits = quoting.retrieve(quoting.read(prepared))
+    sources = sorted(hits, key=lambda h: -h.relevance)[:5]
+    text = script({n: h.source.text for n, h in enumerate(sources, 1)}, question)
+    model = GenericFakeChatModel(messages=iter([AIMessage(text)]))
+    similarity = embedding_similarity(quoting.retriever.index.embeddings)
+    return GeneratedAnswerer(quoting, model, timeout=5.0, similarity=similarity)
+
+
 @pytest.mark.parametrize("kind", sorted(UNFAITHFUL))
 def test_each_kind_of_unfaithful_answer_is_replaced_by_the_quotes(
     quoting: ExtractiveAnswerer, kind: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    answerer, _ = generated(quoting, UNFAITHFUL[kind])
+    answerer = replaying(quoting, STEPS, UNFAITHFUL[kind])
     with caplog.at_level(logging.WARNING, logger="bot.answer.generated"):
         answer = answerer.ask(STEPS)
 
