@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     embedding_model: str | None = Field(
         None, description="sentence-transformers model name or local path."
     )
+    max_file_mb: float = Field(20.0, gt=0, description="A larger file in knowledge/ is skipped with an error.")
     top_k: int = Field(5, ge=1, le=20, description="Passages shown as sources.")
     relevance_floor: float | None = Field(
         None, description="Override the retriever's calibrated relevance floor."

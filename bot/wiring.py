@@ -47,7 +47,7 @@ def build_index(settings: Settings) -> KnowledgeIndex:
     """Build the knowledge index as configured (embedded Chroma or a Chroma server)."""
     client = make_client(settings.chroma_path, settings.chroma_host, settings.chroma_port)
     embeddings = make_embeddings(settings.embedding_backend, settings.embedding_model)
-    return KnowledgeIndex(client, settings.chroma_collection, embeddings)
+    return KnowledgeIndex(client, settings.chroma_collection, embeddings, settings.max_file_mb)
 
 
 def build_retriever(settings: Settings) -> HybridRetriever:

@@ -13,6 +13,8 @@ from bot.ingest import yamlfile
 
 log = logging.getLogger(__name__)
 
+MAX_FILE_MB = 20  # default of the MAX_FILE_MB setting
+MAX_CHUNKS = 2000  # chunks one document may give (knowledge/ today: at most 40)
 SUFFIXES = (".md", ".txt", ".pdf", ".docx", ".yaml", ".yml")
 # Part of every file's fingerprint: raise it when loading, repair or chunking changes, so the
 # next `bot index` reads every file again (only chunks whose text changed are re-embedded).
@@ -78,7 +80,8 @@ def fingerprint(path: Path) -> str:
 
 
 def load_knowledge(
-    folder: Path, skip: Callable[[Path, str], bool] = lambda _p, _f: False
+    folder: Path, skip: Callable[[Path, str], bool] = lambda _p, _f: False,
+    max_bytes: int = MAX_FILE_MB * 2**20,
 ) -> tuple[list[KnowledgeDoc], list[KnowledgeFileError]]:
     """Load every file in `folder`; bad files become errors, the rest still load.
 
@@ -86,6 +89,7 @@ def load_knowledge(
         folder: the knowledge folder.
         skip: called with (path, fingerprint); True means the caller already has this
             exact file indexed, so it is not parsed again.
+        max_bytes: a larger file is an error, read no further (hours of embedding otherwise).
     """
     docs: list[KnowledgeDoc] = []
     errors: list[KnowledgeFileError] = []
@@ -97,6 +101,12 @@ def load_knowledge(
             )
             continue
         seen[path.stem] = path
+        size = path.stat().st_size
+        if size > max_bytes:
+            errors.append(KnowledgeFileError(
+                str(path), f"filen är {size / 2**20:.3g} MB; gränsen är {max_bytes / 2**20:.3g} MB (MAX_FILE_MB)"
+            ))
+            continue
         digest = fingerprint(path)
         if skip(path, digest):
             continue

@@ -33,6 +33,30 @@ _MESSAGES = {  # pydantic error type → Swedish message (ctx values are filled 
 }
 
 
+MAX_NODES = 100_000  # values a knowledge or schedule file may expand to (aliases included)
+
+
+def _check_expansion(root: yaml.Node, name: str) -> None:
+    """Refuse YAML whose aliases expand beyond MAX_NODES values ("billion laughs", cycles).
+
+    The node tree shares an anchored node wherever it is aliased, so walking it counts
+    every expansion without building one; PyYAML has no such limit of its own.
+    """
+    stack: list[yaml.Node] = [root]
+    seen = 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            raise KnowledgeFileError(
+                name, f"YAML som växer till fler än {MAX_NODES} värden (alias i alias); skriv ut värdena"
+            )
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+
+
 def load(
     text: str, name: str, *, loader: type[yaml.SafeLoader] = yaml.SafeLoader, line_offset: int = 0
 ) -> tuple[Any, yaml.Node | None]:
@@ -51,6 +75,8 @@ def load(
     parser = loader(text)
     try:
         root = parser.get_single_node()
+        if root is not None:
+            _check_expansion(root, name)
         # What yaml.load does, keeping the node tree that it would throw away.
         return (parser.construct_document(root) if root is not None else None), root
     except yaml.YAMLError as exc:

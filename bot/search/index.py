@@ -26,7 +26,7 @@ from langchain_core.embeddings import Embeddings
 
 from bot.errors import HPError, IndexMissing, IndexUnavailable, KnowledgeFileError
 from bot.ingest.chunking import Chunk, chunk_document
-from bot.ingest.knowledge import as_kind, knowledge_files, load_knowledge
+from bot.ingest.knowledge import MAX_CHUNKS, MAX_FILE_MB, as_kind, knowledge_files, load_knowledge
 from bot.search.embeddings import model_id
 from bot.search.types import Source
 
@@ -95,18 +95,27 @@ class SyncPlan:
     refreshed: list[tuple[list[str], list[Metadata]]] = field(default_factory=list)  # per document
 
 
-def plan_sync(folder: Path, existing: ChunkRows) -> SyncPlan:
-    """Compare `folder` with the stored chunks; files whose bytes are unchanged are not parsed."""
+def plan_sync(folder: Path, existing: ChunkRows, max_bytes: int = MAX_FILE_MB * 2**20) -> SyncPlan:
+    """Compare `folder` with the stored chunks; files whose bytes are unchanged are not parsed.
+
+    A file over `max_bytes`, or one that gives more than MAX_CHUNKS chunks, is an error
+    of its own; its earlier chunks (if any) stay as they were.
+    """
     stored_fp: dict[str, str] = {}
     ids_by_doc: dict[str, set[str]] = {}
     for cid, meta in zip(existing.ids, existing.metadatas, strict=False):
         stored_fp[str(meta["doc_id"])] = str(meta.get("fingerprint", ""))
         ids_by_doc.setdefault(str(meta["doc_id"]), set()).add(cid)
     present = {p.stem for p in knowledge_files(folder)}
-    docs, errors = load_knowledge(folder, skip=lambda p, fp: stored_fp.get(p.stem) == fp)
+    docs, errors = load_knowledge(folder, skip=lambda p, fp: stored_fp.get(p.stem) == fp, max_bytes=max_bytes)
     plan = SyncPlan(SyncReport(errors=errors, documents=len(present)))
     for doc in docs:
         chunks = chunk_document(doc)
+        if len(chunks) > MAX_CHUNKS:
+            plan.report.errors.append(KnowledgeFileError(
+                doc.id, f"ger {len(chunks)} avsnitt; gränsen är {MAX_CHUNKS} per dokument (dela upp filen)"
+            ))
+            continue
         old = ids_by_doc.get(doc.id, set())
         plan.stale |= old - {c.id for c in chunks}
         kept = [c for c in chunks if c.id in old]
@@ -144,8 +153,10 @@ def _where(client: ClientAPI) -> tuple[str, str]:
 class KnowledgeIndex:
     """One Chroma collection of knowledge chunks."""
 
-    def __init__(self, client: ClientAPI, collection: str, embeddings: Embeddings) -> None:
+    def __init__(self, client: ClientAPI, collection: str, embeddings: Embeddings,
+                 max_file_mb: float = MAX_FILE_MB) -> None:
         self.client = client
+        self.max_bytes = int(max_file_mb * 2**20)
         self.name = collection
         self.embeddings = embeddings
         self.model = model_id(embeddings)
@@ -253,7 +264,7 @@ class KnowledgeIndex:
     def sync(self, folder: Path, progress: Progress | None = None) -> SyncReport:
         """Bring the collection in line with `folder`, embedding only what changed."""
         self._drop_if_model_changed()
-        plan = plan_sync(folder, self._read(self._open(create=True), ["metadatas"]))
+        plan = plan_sync(folder, self._read(self._open(create=True), ["metadatas"]), self.max_bytes)
         for ids, metadatas in plan.refreshed:
             self.update_metadata(ids, metadatas)
         if plan.stale:
