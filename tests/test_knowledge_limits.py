@@ -1,10 +1,13 @@
-"""Hostile files in knowledge/: each is one clear error, the rest still index, memory stays bounded."""
+"""Hostile files in knowledge/ are one clear error each (the rest still index, memory stays
+bounded), and a sync stopped half-way is completed by the next."""
 
 import resource
 from pathlib import Path
 
 import pytest
+from langchain_core.embeddings import Embeddings
 
+from bot.search.embeddings import model_id
 from bot.search.index import KnowledgeIndex, make_client
 from tests.core_fixtures import COLLECTION, fake_embeddings, write_small_folder
 
@@ -63,3 +66,41 @@ def test_a_document_of_too_many_chunks_is_one_error(tmp_path: Path, monkeypatch:
     (error,) = report.errors
     assert error.path == "lang" and "gränsen är 3 per dokument" in str(error)
     assert report.added > 0
+
+
+class FailsAfter(Embeddings):
+    """Fake embeddings that fail on call number `calls + 1`, as a killed `bot index` stops."""
+
+    def __init__(self, calls: int) -> None:
+        self.inner, self.left = fake_embeddings(), calls
+        self.model_id = model_id(self.inner)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if self.left == 0:
+            raise RuntimeError("avbruten")
+        self.left -= 1
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def test_a_sync_stopped_half_way_is_completed_by_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.search.index.BATCH", 1)  # one chunk per write: stop after two
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "lang.md").write_text(  # one document of six chunks, stopped inside it
+        "# Lång\n\n" + "\n\n".join(f"## Del {n}\n\nDel {n} handlar om sak nummer {n}." for n in range(6)),
+        encoding="utf-8",
+    )
+    whole = index(tmp_path / "whole").sync(folder).added
+    assert whole >= 4
+    client = make_client(tmp_path / "chroma")
+
+    with pytest.raises(RuntimeError):
+        KnowledgeIndex(client, COLLECTION, FailsAfter(2)).sync(folder)
+    again = KnowledgeIndex(client, COLLECTION, fake_embeddings()).sync(folder)
+
+    assert again.added == whole - 2  # the two stored chunks are kept, the rest embedded now
+    assert KnowledgeIndex(client, COLLECTION, fake_embeddings()).sync(folder).added == 0
+    assert len(client.get_collection(COLLECTION).get()["ids"]) == whole

@@ -34,6 +34,7 @@ __all__ = ["ChunkRows", "Client", "KnowledgeIndex", "Metadata", "SyncReport", "m
 
 log = logging.getLogger(__name__)
 BATCH = 64  # chunks embedded and written per call during a sync
+PENDING = ""  # the fingerprint of a chunk stored by a sync that has not finished
 PAGE = 5000  # chromadb 1.5 fails one unbounded `get` past 32,766 records ("too many SQL variables")
 SERVER_HINT = "Kontrollera att Chroma-servern är igång och att CHROMA_HOST och CHROMA_PORT stämmer."
 _CONFIGURATION: CreateCollectionConfiguration = {"hnsw": {"space": "cosine"}}
@@ -104,8 +105,10 @@ def plan_sync(folder: Path, existing: ChunkRows, max_bytes: int = MAX_FILE_MB * 
     stored_fp: dict[str, str] = {}
     ids_by_doc: dict[str, set[str]] = {}
     for cid, meta in zip(existing.ids, existing.metadatas, strict=False):
-        stored_fp[str(meta["doc_id"])] = str(meta.get("fingerprint", ""))
-        ids_by_doc.setdefault(str(meta["doc_id"]), set()).add(cid)
+        doc_id, fp = str(meta["doc_id"]), str(meta.get("fingerprint", ""))
+        # A document whose chunks disagree (a sync stopped half-way) matches no file: re-read it.
+        stored_fp[doc_id] = fp if stored_fp.get(doc_id, fp) == fp else ""
+        ids_by_doc.setdefault(doc_id, set()).add(cid)
     present = {p.stem for p in knowledge_files(folder)}
     docs, errors = load_knowledge(folder, skip=lambda p, fp: stored_fp.get(p.stem) == fp, max_bytes=max_bytes)
     plan = SyncPlan(SyncReport(errors=errors, documents=len(present)))
@@ -282,14 +285,22 @@ class KnowledgeIndex:
             self.drop()
 
     def _embed(self, items: list[tuple[Chunk, str]], progress: Progress | None) -> None:
-        """Embed and store new chunks in batches."""
+        """Embed and store new chunks in batches; only then give them their file's fingerprint.
+
+        Until every new chunk is stored they carry no fingerprint, so a sync that is stopped
+        half-way (killed, or the model fails) leaves documents that match no file, and the
+        next sync reads them again and stores what is missing.
+        """
         for start in range(0, len(items), BATCH):
             batch = items[start : start + BATCH]
             texts = [c.text for c, _ in batch]
             vectors = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
-            self.add(ChunkRows([c.id for c, _ in batch], texts, [c.metadata(fp) for c, fp in batch], vectors))
+            self.add(ChunkRows([c.id for c, _ in batch], texts, [c.metadata(PENDING) for c, _ in batch], vectors))
             if progress:
                 progress(min(start + BATCH, len(items)), len(items))
+        for start in range(0, len(items), PAGE):
+            done = items[start : start + PAGE]
+            self.update_metadata([c.id for c, _ in done], [c.metadata(fp) for c, fp in done])
 
     def _open(self, create: bool = False) -> Collection:
         """Fetch the collection (created when asked) and keep its handle for `dense`."""
