@@ -16,7 +16,6 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from bot.answer import policy
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.generated import NOTICES, REFUSAL_MARK, GeneratedAnswerer, embedding_similarity
 from bot.answer.policy import TEXTS
@@ -80,10 +79,9 @@ def test_a_faithful_answer_is_shown_as_written(quoting: ExtractiveAnswerer) -> N
 def replaying(quoting: ExtractiveAnswerer, question: str, script: Script) -> GeneratedAnswerer:
     """The answerer on LangChain's GenericFakeChatModel, replaying `script` written for the
     passages the answerer will send (the same retrieval, so the same numbering)."""
-    prepared = policy.prepare(question)
-    _, hits = quoting.retrieve(quoting.read(prepared))
-    sources = sorted(hits, key=lambda h: -h.relevance)[:5]
-    text = script({n: h.source.text for n, h in enumerate(sources, 1)}, question)
+    _, reading = quoting.answer(question)
+    assert reading is not None
+    text = script({n: s.text for n, s in enumerate(reading.passages(5), 1)}, question)
     model = GenericFakeChatModel(messages=iter([AIMessage(text)]))
     similarity = embedding_similarity(quoting.retriever.index.embeddings)
     return GeneratedAnswerer(quoting, model, timeout=5.0, similarity=similarity)

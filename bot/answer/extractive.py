@@ -17,7 +17,7 @@ outcomes, `Answer.meta["coverage"]`:
 """
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -47,6 +47,19 @@ NONE_MARGIN = 0.02  # below floor - NONE_MARGIN nothing is relevant: the plain r
 COMMON_SHARE = 0.2  # a term in this share of all chunks picks nothing out (e.g. "förbund")
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What the answerer read for a question: the question as typed (masked), the query, the hits."""
+
+    prepared: policy.Prepared
+    query: str
+    hits: list[Hit]
+
+    def passages(self, k: int) -> list[Source]:
+        """Return the `k` most relevant passages."""
+        return [h.source for h in sorted(self.hits, key=lambda h: -h.relevance)[:k]]
+
+
 class ExtractiveAnswerer:
     """Answer by quoting the knowledge base; say what it does not say."""
 
@@ -59,11 +72,22 @@ class ExtractiveAnswerer:
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """Answer `question`, using `history` to understand follow-ups."""
+        return self.answer(question, history)[0]
+
+    def answer(self, question: str, history: Sequence[Turn] = ()) -> tuple[Answer, Reading | None]:
+        """Answer `question`; also return what was read for it (None for an empty question).
+
+        The LLM answerer builds on the same reading, so both see the same passages.
+        """
         prepared = policy.prepare(question, history, self.max_chars)
         if prepared.empty:
-            return policy.empty_answer(prepared)
+            return policy.empty_answer(prepared), None
         asked = self.read(prepared)  # the question as meant; answers still show it as typed
         query, hits = self.retrieve(asked)
+        return self._quote(prepared, asked, query, hits), Reading(prepared, query, hits)
+
+    def _quote(self, prepared: policy.Prepared, asked: policy.Prepared, query: str, hits: list[Hit]) -> Answer:
+        """Quote the units of `hits` that answer, or say plainly what the documents do not say."""
         best = max((h.relevance for h in hits), default=0.0)
         meta: dict[str, object] = {"relevance": round(best, 4), "query": query, "coverage": "none"}
         if best < self.retriever.floor - NONE_MARGIN:

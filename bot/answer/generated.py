@@ -21,7 +21,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -112,14 +112,12 @@ class GeneratedAnswerer:
         The returned answer is what the user must finally see: the verified generated
         answer, or the quoted one in its place.
         """
-        quoted = self.quoting.ask(question, history)
-        prepared = policy.prepare(question, history, self.quoting.max_chars)
-        if prepared.empty or quoted.refused:
+        quoted, reading = self.quoting.answer(question, history)
+        if reading is None or quoted.refused:
             return _mode(quoted, "extractive")
-        query, hits = self.quoting.retrieve(self.quoting.read(prepared))  # the passages the quotes came from
-        sources = [h.source for h in sorted(hits, key=lambda h: -h.relevance)[: self.passages]]
+        prepared, sources = reading.prepared, reading.passages(self.passages)  # what the quotes read
         last = prepared.history[-1].question if prepared.history else None
-        earlier = last if last and query.startswith(last) else None  # a follow-up: retrieved with it
+        earlier = last if last and reading.query.startswith(last) else None  # a follow-up: retrieved with it
         messages = self.prompts.messages(prepared.text, prepared.language, sources, earlier)
         started = time.monotonic()
         try:
@@ -209,13 +207,10 @@ def passage_text(source: Source) -> str:
 
 def _mode(answer: Answer, mode: str, meta: dict[str, object] | None = None) -> Answer:
     """Return `answer` marked with how it was made."""
-    return Answer(answer.question, answer.text, answer.refused, answer.language, answer.sources,
-                  answer.notice, {**answer.meta, **(meta or {}), "mode": mode})
+    return replace(answer, meta={**answer.meta, **(meta or {}), "mode": mode})
 
 
 def _fall_back(quoted: Answer, why: str, meta: dict[str, object]) -> Answer:
     """Return the quoted answer with the one-line notice saying why it is shown."""
-    notice = NOTICES[quoted.language][why]
-    notices = "\n".join(n for n in (quoted.notice, notice) if n)
-    return Answer(quoted.question, quoted.text, quoted.refused, quoted.language, quoted.sources,
-                  notices, {**quoted.meta, **meta, "mode": "extractive"})
+    notice = "\n".join(n for n in (quoted.notice, NOTICES[quoted.language][why]) if n)
+    return replace(_mode(quoted, "extractive", meta), notice=notice)
