@@ -6,6 +6,7 @@ HPError
  ├── EmbeddingError        the embedding backend could not be loaded or failed
  ├── ConfigError           a configuration file (e.g. schedules.yaml) is invalid
  ├── IndexUnavailable      Chroma is unreachable or failed (`bot index` would not help)
+ ├── DatabaseUnavailable   the database (DATABASE_URL) cannot be reached or opened
  └── SlackUnavailable      Slack refused the bot's credentials or could not be reached at start
 """
 
@@ -45,6 +46,19 @@ class IndexUnavailable(HPError):
         self.where, self.reason = where, reason
         message = f"Chroma på {where} går inte att nå ({reason})."
         super().__init__(f"{message} {hint}" if hint else message)
+
+
+class DatabaseUnavailable(HPError):
+    """The database could not be reached or opened; the message names the server or file, never a password."""
+
+    def __init__(self, where: str, reason: str, *, file: bool = False) -> None:
+        self.where, self.reason = where, reason
+        if file:  # SQLite
+            message = f"Databasfilen {where} går inte att öppna ({reason}). Kontrollera DATABASE_URL."
+        else:
+            message = (f"Databasen på {where} går inte att nå ({reason}). "
+                       "Kontrollera att databasen är igång och att DATABASE_URL stämmer.")
+        super().__init__(message)
 
 
 class SlackUnavailable(HPError):

@@ -60,13 +60,32 @@ class Settings(BaseSettings):
         SecretStr("hp-assistenten"), description="Salt for hashing user ids in stored votes."
     )
     answer_timeout_seconds: float = Field(30.0, gt=0)
+    answer_workers: int = Field(
+        2, ge=1, le=64,
+        description="Questions answered at once per process (answering is CPU-bound: more queue, not faster).",
+    )
 
     # Scheduled posts
     schedules_file: Path = Field(Path("schedules.yaml"))
     catchup_grace_hours: float = Field(6.0, ge=0)
     scheduler_interval_seconds: float = Field(30.0, gt=0)
 
+    # Operations
     log_level: str = "WARNING"
+    log_format: Literal["text", "json"] = Field(
+        "text", description="json: one JSON object a line (no question text at INFO and above)."
+    )
+    answer_retention_days: int = Field(
+        30, ge=1, description="Stored question and answer texts older than this are removed."
+    )
+    outbox_minutes: float = Field(
+        15.0, gt=0, description="How long a reply Slack refused is retried before the user is told."
+    )
+    scheduler_lease_seconds: float = Field(
+        30.0, gt=0, description="The scheduler's lease: another replica takes over this long after the holder died."
+    )
+    http_threads: int = Field(16, ge=1, le=256, description="Requests handled at once by `bot serve --http`.")
+    http_read_timeout_seconds: float = Field(10.0, gt=0, description="Longest wait for a request body.")
 
     @model_validator(mode="after")
     def _check_llm(self) -> "Settings":

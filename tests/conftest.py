@@ -3,8 +3,15 @@
 import os
 
 import pytest
+from hypothesis import settings
 
-pytest_plugins = ["tests.llm_fixtures"]  # llama_server, llm_standin
+# Property tests (tests/test_properties_*.py): no per-example deadline (the machine is shared
+# and the OCR lexicon loads in the first example); in CI the same examples every run.
+settings.register_profile("dev", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, database=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+pytest_plugins = ["tests.llm_fixtures", "tests.shared_fixtures"]  # llama_server, llm_standin; slack, database_url
 _PREFIXES = ("SLACK_", "CHROMA_", "KNOWLEDGE_", "EMBEDDING_", "DATABASE_", "ADMIN_", "SCHEDULES_")
 
 

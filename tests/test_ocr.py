@@ -105,6 +105,12 @@ def test_english_urls_numbers_and_ids_are_untouched() -> None:
     assert repaired.startswith("Vi åtar oss att gå igenom")
 
 
+def test_a_numbered_step_keeps_its_number_in_damaged_text() -> None:
+    """Found by tests/test_properties_ocr.py: "steg 1" became "steg i"; "stadens 1 stadens" is still "i"."""
+    repaired = repair_text("Vi atar oss att ga till steg 1 pa APT, se punkt 1 om stadens 1 stadens arbete.")
+    assert repaired == "Vi åtar oss att gå till steg 1 på APT, se punkt 1 om stadens i stadens arbete."
+
+
 def test_compounds_are_repaired_part_by_part() -> None:
     """Compounds missing from the lexicon are read as lexicon parts, linking -s included."""
     text = "Insatserna ar samordningsforbundsfinansierade och hallbarhetsmalen for Kravstalla."

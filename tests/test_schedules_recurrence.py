@@ -7,7 +7,7 @@ import pytest
 from holidays.constants import DE_FACTO
 
 from bot.schedules.recurrence import is_workday, next_occurrences, occurrences
-from tests.test_schedules_fixtures import at, schedule
+from tests.test_schedules_fixtures import STHLM, at, schedule
 
 UTC = dt.UTC
 
@@ -173,3 +173,11 @@ def test_next_occurrences() -> None:
     rule = schedule()
     found = next_occurrences(rule, at("2026-12-18 09:00"), 2)
     assert _local(found) == ["2027-01-08 09:00 CET", "2027-01-15 09:00 CET"]
+
+
+def test_a_window_in_local_time_is_the_same_instants_in_the_hour_that_repeats() -> None:
+    """Found by tests/test_properties_recurrence.py: 02:45 CEST is before 02:30 CET (2026-10-25)."""
+    rule = schedule(weekday="söndag", time="02:45")
+    start = dt.datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=STHLM)  # 01:30 UTC, after 02:45 CEST
+    assert occurrences(rule, start, start + dt.timedelta(hours=2)) == []
+    assert _utc(occurrences(rule, start - dt.timedelta(hours=2), start)) == ["2026-10-25 00:45"]

@@ -124,18 +124,11 @@ def start_bot(slack: SlackStandIn, tmp_path: Path, answerer: FakeAnswerer,
     """Build the app and serve it on a free port."""
     settings = make_settings(slack, tmp_path, **overrides)
     engine = make_engine(settings.database_url)
-    server = SlackHTTPServer(build_app(settings, answerer, engine=engine), "127.0.0.1", 0)
+    server = SlackHTTPServer(build_app(settings, answerer, engine=engine), "127.0.0.1", 0,
+                             signing_secret=SECRET)
     server.start()
     url = f"http://127.0.0.1:{server.port}/slack/events"
     return Bot(slack, url, answerer, engine), server
-
-
-@pytest.fixture()
-def slack() -> Iterator[SlackStandIn]:
-    """The Slack stand-in; every test ends without spec violations."""
-    with SlackStandIn() as standin:
-        yield standin
-        assert standin.violations == []
 
 
 @pytest.fixture()
@@ -198,13 +191,14 @@ def test_sign_of_work_comes_before_the_answer_and_goes_away(bot: Bot, slack: Sla
                                          "name": "eyes", "team_id": "T1"}
 
 
-def test_dm_is_answered_in_the_dm(bot: Bot, slack: SlackStandIn) -> None:
+def test_dm_is_answered_in_the_thread_its_question_roots(bot: Bot, slack: SlackStandIn) -> None:
     bot.event({"type": "message", "channel_type": "im", "channel": "D1", "user": "U1",
                "text": "What is Respekttrappan?", "ts": "200.000001"})
-    post = slack.wait_for("chat.postMessage")[0]
-    assert post.args["channel"] == "D1" and "thread_ts" not in post.args
-    assert "Sources" in all_text(post.args["blocks"])  # English question, English UI
-    assert slack.calls_to("conversations.history")  # the DM's last half hour as history
+    stop = slack.wait_for("chat.stopStream")[0]
+    start = slack.calls_to("chat.startStream")[0]
+    assert start.args["channel"] == "D1" and start.args["thread_ts"] == "200.000001"  # agent view
+    assert slack.calls_to("assistant.threads.setStatus")[0].args["thread_ts"] == "200.000001"
+    assert "Sources" in all_text(stop.args["blocks"])  # English question, English UI
 
 
 def test_dm_in_an_assistant_thread_sets_status_then_streams(bot: Bot, slack: SlackStandIn) -> None:
@@ -287,6 +281,7 @@ def test_rate_limited_stream_still_arrives(bot: Bot, slack: SlackStandIn) -> Non
 
 
 def test_rate_limited_post_still_arrives(bot: Bot, slack: SlackStandIn) -> None:
+    slack.set_response("chat.startStream", {"ok": False, "error": "not_allowed_token_type"})
     slack.fail_next("chat.postMessage", status=429, retry_after=0)
     bot.event({"type": "message", "channel_type": "im", "channel": "D1", "user": "U1",
                "text": "Vad är HP?", "ts": "200.000001"})
@@ -394,7 +389,7 @@ def test_slash_schedule_commands_are_routed(slack: SlackStandIn, tmp_path: Path)
 
     settings = make_settings(slack, tmp_path)
     app = build_app(settings, FakeAnswerer(), schedule_commands=Commands())
-    server = SlackHTTPServer(app, "127.0.0.1", 0)
+    server = SlackHTTPServer(app, "127.0.0.1", 0, signing_secret=SECRET)
     server.start()
     try:
         running = Bot(slack, f"http://127.0.0.1:{server.port}/slack/events", FakeAnswerer(),
@@ -414,7 +409,8 @@ def test_a_failing_schedule_command_gets_the_swedish_error_only(slack: SlackStan
             raise ConnectionRefusedError("database at 10.0.0.5:5432 refused")
 
     settings = make_settings(slack, tmp_path)
-    server = SlackHTTPServer(build_app(settings, FakeAnswerer(), schedule_commands=Broken()), "127.0.0.1", 0)
+    server = SlackHTTPServer(build_app(settings, FakeAnswerer(), schedule_commands=Broken()), "127.0.0.1", 0,
+                             signing_secret=SECRET)
     server.start()
     try:
         running = Bot(slack, f"http://127.0.0.1:{server.port}/slack/events", FakeAnswerer(),
@@ -515,8 +511,8 @@ def test_thanks_in_a_dm_gets_a_reaction_and_the_rest_an_answer(bot: Bot, slack: 
     dm = {"type": "message", "channel_type": "im", "channel": "D1", "user": "U1"}
     bot.event({**dm, "text": "Tack, det hjälpte!", "ts": "200.000001"})
     bot.event({**dm, "text": "jag läser om steg 3 nu", "ts": "200.000002"})  # still answered
-    slack.wait_for("chat.postMessage")
-    wait_for_sentinel(bot, slack)
+    slack.wait_for("chat.stopStream")
+    wait_for_sentinel(bot, slack, answers_before=1)
     thanks = [c.args for c in slack.calls_to("reactions.add") if c.args["name"] == "+1"]
     assert [(a["channel"], a["timestamp"]) for a in thanks] == [("D1", "200.000001")]
     assert [q for q, _ in bot.answerer.asked] == ["jag läser om steg 3 nu", "Vad är Respekttrappan?"]
@@ -567,3 +563,17 @@ def test_edits_the_bot_did_not_answer_are_ignored(bot: Bot, slack: SlackStandIn)
     wait_for_sentinel(bot, slack, answers_before=1)
     assert [c.method for c in slack.calls[before:] if c.args.get("channel") != "C9"] == []
     assert len(bot.answerer.asked) == 2
+
+
+def test_a_click_is_acknowledged_while_many_questions_are_being_answered(
+        slack: SlackStandIn, tmp_path: Path) -> None:
+    """Bolt has 5 listener threads; questions waiting for answers must not hold them (404 to clicks)."""
+    running, server = start_bot(slack, tmp_path, FakeAnswerer(delay=4.0))
+    try:
+        for n in range(8):
+            assert running.event(mention(ts=f"300.00000{n}")) == 200
+        started = time.monotonic()
+        assert running.click("feedback_up", "0123456789abcdef0123456789abcdef") == 200
+        assert time.monotonic() - started < 2.5  # Bolt gives a listener 3 s to acknowledge
+    finally:
+        server.shutdown()

@@ -11,7 +11,7 @@ import bot.slack.texts
 from bot.answer.types import Answer, Source, Turn
 from bot.evaluation.slack_standin import block_kit_problems
 from bot.slack.conversation import asks_the_bot, edited_question, is_question, strip_mentions, turns_from_messages
-from bot.slack.mrkdwn import SECTION_LIMIT, split_text
+from bot.slack.mrkdwn import SECTION_LIMIT, split_text, to_mrkdwn
 from bot.slack.rendering import MAX_BLOCKS, answer_blocks, render_answer, stream_pieces, tail_blocks
 from bot.slack.texts import is_help
 
@@ -143,6 +143,22 @@ def test_split_text_prefers_paragraphs_and_never_exceeds_the_limit() -> None:
     assert split_text(text, limit=60) == ["a" * 50, "b" * 50, "c" * 30]
     assert split_text("x" * 130, limit=60) == ["x" * 60, "x" * 60, "x" * 10]
     assert split_text("   ") == []
+
+
+def test_split_text_never_cuts_a_link_an_escape_or_an_emoji() -> None:
+    # Found by tests/test_properties_mrkdwn.py: Slack showed "<https://x.se|Läs mer" raw,
+    # "&a" + "mp;", and half a flag or a skin tone without its hand.
+    link = "<https://x.se|Läs mer om detta>"
+    assert split_text(f"Text före länken {link}", limit=40) == ["Text före länken", link]
+    assert split_text("a" * 25 + "&amp;" * 4, limit=27) == ["a" * 25, "&amp;" * 4]
+    assert split_text("🇸🇪" * 10, limit=15) == ["🇸🇪" * 7, "🇸🇪" * 3]
+    assert split_text("👍🏽" * 10, limit=5) == ["👍🏽" * 2] * 5
+
+
+def test_a_heading_with_bold_in_it_is_bold_once() -> None:
+    # Found by tests/test_properties_mrkdwn.py: "## **Mål**" came out as "**Mål**".
+    assert to_mrkdwn("## **Sammanfattning**") == "*Sammanfattning*"
+    assert to_mrkdwn("# Mål **viktigt** här") == "*Mål viktigt här*"
 
 
 def test_stream_pieces_keep_every_character() -> None:

@@ -4,7 +4,7 @@ import json
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,14 +52,6 @@ def envelope(envelope_id: str) -> dict[str, Any]:
             "retry_attempt": 0, "retry_reason": "",
             "payload": {"type": "event_callback", "team_id": "T1", "api_app_id": "A1",
                         "event_id": "EvSOCKET1", "event_time": 500, "event": event}}
-
-
-@pytest.fixture()
-def slack() -> Iterator[SlackStandIn]:
-    """The Slack stand-in; every test ends without spec violations."""
-    with SlackStandIn() as standin:
-        yield standin
-        assert standin.violations == []
 
 
 @pytest.fixture()

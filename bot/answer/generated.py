@@ -128,12 +128,13 @@ class GeneratedAnswerer:
             return _fall_back(quoted, "unavailable", {"fallback": "unavailable"})
         meta: dict[str, object] = {"llm_seconds": round(time.monotonic() - started, 2)}
         if REFUSAL_MARK in text:  # the LLM says not covered; the quotes say covered: quote
-            logger.warning("LLM found the passages did not answer %r; the quotes do", prepared.text[:200])
+            logger.warning("LLM found the passages did not answer the question; the quotes do")  # no question text
             return _mode(quoted, "extractive", {**meta, "fallback": "llm_not_covered"})
         verdict = verify(text, [passage_text(s) for s in sources], prepared.language, self.similarity)
         meta |= {"llm_claims": verdict.claims, "llm_cited": verdict.cited, "llm_supported": verdict.supported}
         if not verdict.ok:
-            logger.warning("generated answer rejected (%s): %s", verdict.reason, verdict.detail)
+            logger.warning("generated answer rejected (%s)", verdict.reason)
+            logger.debug("rejected sentence: %s", verdict.detail)  # the LLM's text: never at INFO
             return _fall_back(quoted, "unverified", {**meta, "fallback": str(verdict.reason)})
         return policy.answered(prepared, text.strip(), sources,
                                {**quoted.meta, **meta, "mode": "generated", "coverage": "full"})

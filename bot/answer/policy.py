@@ -24,6 +24,7 @@ __all__ = [
     "empty_answer",
     "is_follow_up",
     "prepare",
+    "readable",
     "refusal",
     "removed_notice",
     "retrieval_query",
@@ -104,7 +105,7 @@ def prepare(question: str, history: Sequence[Turn] = (), max_chars: int = 2000) 
     >>> private.notice.startswith("Jag tog bort personuppgifter (personnummer) ur frågan")
     True
     """
-    typed = question.strip()
+    typed = readable(question).strip()
     # Masked before cutting, so no number is cut in half and left readable; but only what
     # can be kept (masking costs time on hostile input, and the rest is never read).
     masked = mask(typed[: max_chars + MASK_MARGIN])
@@ -115,8 +116,23 @@ def prepare(question: str, history: Sequence[Turn] = (), max_chars: int = 2000) 
         notices.append(TEXTS[language]["long"].format(n=len(typed), max=max_chars))
     if len(text) > max_chars:
         text = text[: cut_point(text, max_chars)].rstrip()
-    earlier = tuple(Turn(mask(turn.question).text, turn.answer) for turn in history)
+    earlier = tuple(Turn(mask(readable(turn.question)).text, readable(turn.answer)) for turn in history)
     return Prepared(text, language, "\n".join(notices) or None, earlier)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def readable(text: str) -> str:
+    """Replace lone surrogates with U+FFFD, so the question can be encoded, embedded and stored.
+
+    A JSON body may carry half of a UTF-16 pair (`"\\ud800"`); Python decodes it to a str
+    that no UTF-8 encoder, tokenizer or database accepts.
+
+    >>> readable("Vad är en APT\\ud800?")
+    'Vad är en APT\ufffd?'
+    """
+    return _SURROGATE.sub("\ufffd", text)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # questions are a sentence or three: no segmenter needed

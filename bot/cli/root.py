@@ -4,14 +4,13 @@ The callback builds the one `Settings` object and sets up logging; each command 
 the objects it needs from it and translates domain errors to messages and exit codes.
 """
 
-import logging
-
 import typer
 from pydantic import ValidationError
 
 from bot.cli import core as cli_core
 from bot.cli import schedules as cli_schedules
 from bot.cli import slack as cli_slack
+from bot.cli.logs import configure_logging
 from bot.settings import Settings
 
 app = typer.Typer(
@@ -33,13 +32,7 @@ def _configure(ctx: typer.Context) -> None:
             message = str(problem["msg"]).removeprefix("Value error, ")
             typer.echo(f"Felaktig inställning{field}: {message}", err=True)
         raise typer.Exit(2) from None
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # slack_sdk logs whole Web API responses at DEBUG: threads as typed, personal data included.
-    for name in ("slack_sdk", "slack_bolt"):
-        logging.getLogger(name).setLevel(max(logging.getLogger().level, logging.INFO))
+    configure_logging(settings.log_level, settings.log_format)
     ctx.obj = settings
 
 

@@ -59,8 +59,11 @@ def post_due(
     when = _now(now)
     if not dry_run and settings.slack_bot_token is None:
         raise fail("SLACK_BOT_TOKEN saknas (sätt i miljön eller .env)", CONFIG_ERROR)
-    with translated():
-        engine = Services(settings).schedule_engine(posting=not dry_run, required=True)
+    with translated():  # the database or Slack down: named in one line, nothing claimed
+        services = Services(settings)
+        engine = services.schedule_engine(posting=not dry_run, required=True)
+        if not dry_run:
+            services.check_slack()
         outcomes = engine.post_due(when, dry_run=dry_run)
     for outcome in outcomes:
         occ = outcome.occurrence

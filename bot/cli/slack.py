@@ -1,6 +1,7 @@
 """CLI commands of the Slack shell: `serve`, `feedback`."""
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,9 @@ _Export = Annotated[
     Path | None, typer.Option("--export", help="Write the 👎 answers as eval-format JSONL here.")
 ]
 _Latest = Annotated[int, typer.Option("--latest", min=0, help="How many 👎 questions to list.")]
+_Prune = Annotated[bool, typer.Option(
+    "--prune", help="Remove question and answer texts older than ANSWER_RETENTION_DAYS (votes stay)."
+)]
 
 
 def register(app: typer.Typer) -> None:
@@ -57,20 +61,28 @@ def feedback(
     ctx: typer.Context,
     export: _Export = None,
     latest: _Latest = 10,
+    prune: _Prune = False,
 ) -> None:
     """Summarise the 👍/👎 votes on the bot's Slack answers, or export the 👎 ones.
 
     Examples:
         bot feedback
         bot feedback --export eval/feedback-review.jsonl
+        bot feedback --prune
     """
     from bot.store.answers import AnswerLog
     from bot.store.db import open_database
 
     settings: Settings = ctx.obj
-    engine = open_database(settings.database_url)
+    with translated():  # the database down: named in one line
+        engine = open_database(settings.database_url)
     log = AnswerLog(engine, settings.feedback_salt.get_secret_value())
     console = Console()
+    if prune:
+        days = settings.answer_retention_days
+        pruned = log.prune(datetime.now(UTC), days)
+        console.print(f"Texterna i {pruned} svar äldre än {days} dagar borttagna (rösterna finns kvar).")
+        return
     if export is not None:
         records = log.downvoted()
         export.parent.mkdir(parents=True, exist_ok=True)

@@ -103,7 +103,8 @@ def run(n: int, burst: bool, answerer: Answerer) -> dict[str, Any]:
                             slack_signing_secret=SECRET, slack_api_url=slack.url,
                             database_url=f"sqlite:///{tmp}/bench.db", answer_timeout_seconds=120)
         engine = make_engine(settings.database_url)
-        server = SlackHTTPServer(build_app(settings, answerer, engine=engine), "127.0.0.1", 0)
+        server = SlackHTTPServer(build_app(settings, answerer, engine=engine), "127.0.0.1", 0,
+                                 signing_secret=SECRET)
         server.start()
         url = f"http://127.0.0.1:{server.port}/slack/events"
         send(url, -1)  # warm-up: the first answer pays for imports and model loading

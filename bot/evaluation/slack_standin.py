@@ -90,10 +90,22 @@ NEWER_METHODS: dict[str, dict[str, Any]] = {
     "apps.connections.open": _schema([], {}),
 }
 
+# Arguments the v2 spec predates, of methods it has (docs.slack.dev/reference/methods/<method>):
+# message metadata (docs.slack.dev/messaging/message-metadata) is a JSON object with
+# `event_type` and `event_payload`; history returns it only with include_all_metadata.
+_METADATA = {"type": "object", "required": ["event_type", "event_payload"], "additionalProperties": False,
+             "properties": {"event_type": {"type": "string", "maxLength": 255},
+                            "event_payload": {"type": "object"}}}
+_BOOL = {"anyOf": [{"type": "boolean"}, {"enum": ["0", "1", "true", "false"]}]}
+NEWER_ARGS: dict[str, dict[str, Any]] = {
+    "chat.postMessage": {"metadata": _METADATA},
+    "conversations.history": {"include_all_metadata": _BOOL},
+}
+
 # slack_sdk's `WebClient(team_id=...)` (which Bolt builds for every request) adds `team_id`
 # to every call, as org-wide apps need; Slack accepts it on every method.
 _ALWAYS_KNOWN = {"token", "team_id"}
-_JSON_ARGS = ("blocks", "attachments", "metadata", "chunks", "prompts", "loading_messages")
+_JSON_ARGS = ("blocks", "attachments", "metadata", "chunks", "prompts", "loading_messages", "view")
 
 
 @dataclass
@@ -127,11 +139,15 @@ def _load_params(spec_path: Path) -> dict[str, tuple[set[str], set[str]]]:
     return out
 
 
-def block_kit_problems(blocks: Any) -> list[str]:
-    """Return the Block Kit limits `blocks` breaks (what Slack answers `invalid_blocks` to)."""
+def block_kit_problems(blocks: Any, max_blocks: int = 50) -> list[str]:
+    """Return the Block Kit limits `blocks` breaks (what Slack answers `invalid_blocks` to).
+
+    Args:
+        max_blocks: 50 in a message, 100 in a modal or Home tab (docs.slack.dev/reference/block-kit/blocks).
+    """
     if not isinstance(blocks, list):
         return [f"blocks is {type(blocks).__name__}, not a list"]
-    problems = [f"{len(blocks)} blocks > 50"] if len(blocks) > 50 else []
+    problems = [f"{len(blocks)} blocks > {max_blocks}"] if len(blocks) > max_blocks else []
     for i, block in enumerate(blocks):
         kind = block.get("type") if isinstance(block, dict) else None
         if kind is None:
@@ -161,6 +177,24 @@ def block_kit_problems(blocks: Any) -> list[str]:
     return problems
 
 
+def view_problems(view: Any) -> list[str]:
+    """Return the limits a views.publish/open/update `view` breaks (docs.slack.dev/reference/views)."""
+    if not isinstance(view, dict):
+        return [f"view is {type(view).__name__}, not an object"]
+    problems = [] if view.get("type") in {"home", "modal"} else [f"view type {view.get('type')!r}"]
+    problems += [f"view {key} > {limit} chars" for key, limit in (("private_metadata", 3000), ("callback_id", 255),
+                                                                   ("external_id", 255))
+                 if len(str(view.get(key, ""))) > limit]
+    for i, block in enumerate(view.get("blocks") or []):
+        for el in block.get("elements", []) if isinstance(block, dict) else []:
+            if el.get("type") == "static_select":
+                options = el.get("options", [])
+                problems += [f"select in block {i}: {len(options)} options > 100"] if len(options) > 100 else []
+                problems += [f"select in block {i}: option text > 75 chars" for o in options
+                             if len(o.get("text", {}).get("text", "")) > 75]
+    return problems + block_kit_problems(view.get("blocks", []), max_blocks=100)
+
+
 class SlackStandIn:
     """Local Slack Web API on 127.0.0.1:<free port>; records calls and checks each against Slack's OpenAPI spec."""  # noqa: E501
 
@@ -172,7 +206,12 @@ class SlackStandIn:
         self.url = ""
         self._cond = threading.Condition()
         self._failures: dict[str, list[tuple[int, int]]] = {}
+        self._outage: tuple[float, itertools.cycle[int]] = (0.0, itertools.cycle((500,)))
         self._overrides: dict[str, dict[str, Any]] = {}
+        self._refusing: dict[str, tuple[int, int]] = {}  # method -> (status, retry_after)
+        self._holds: dict[str, list[float]] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = {}  # posted messages by channel, oldest first
+        self.reactions: set[tuple[str, str, str]] = set()  # (channel, timestamp, name) the bot added
         self._counter = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -227,6 +266,32 @@ class SlackStandIn:
         with self._cond:
             self._failures.setdefault(method, []).extend([(status, retry_after)] * times)
 
+    def fail_for(self, seconds: float, statuses: tuple[int, ...] = (500, 429)) -> None:
+        """Answer every Web API call with `statuses` in turn for `seconds`: an outage (429 adds Retry-After: 1)."""
+        with self._cond:
+            self._outage = (time.monotonic() + seconds, itertools.cycle(statuses))
+
+    def hold(self, method: str, seconds: float, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` only after `seconds` (recorded on arrival)."""
+        with self._cond:
+            self._holds.setdefault(method, []).extend([seconds] * times)
+
+    def _wait_if_held(self, method: str) -> None:
+        with self._cond:
+            holds = self._holds.get(method)
+            seconds = holds.pop(0) if holds else 0.0
+        time.sleep(seconds)
+
+    def refuse(self, method: str, status: int = 500, retry_after: int = 0) -> None:
+        """Answer every call of `method` with `status` until `accept(method)` (or `reset()`)."""
+        with self._cond:
+            self._refusing[method] = (status, retry_after)
+
+    def accept(self, method: str) -> None:
+        """Stop refusing `method` (see `refuse`)."""
+        with self._cond:
+            self._refusing.pop(method, None)
+
     def set_response(self, method: str, payload: dict[str, Any]) -> None:
         """Override the canned ok-response for a method."""
         with self._cond:
@@ -240,6 +305,10 @@ class SlackStandIn:
             self.rejected.clear()
             self._failures.clear()
             self._overrides.clear()
+            self._refusing.clear()
+            self._holds.clear()
+            self.messages.clear()
+            self.reactions.clear()
 
     def check(self, method: str, args: dict[str, Any], headers: dict[str, str]) -> list[str]:
         """Return the spec violations of one call."""
@@ -251,6 +320,10 @@ class SlackStandIn:
             problems += [f"{method}: {e.message}" for e in validator.iter_errors(checked)]
         elif method in self._params:
             known, required = self._params[method]
+            newer = NEWER_ARGS.get(method, {})
+            known = known | set(newer)
+            problems += [f"{method}: {name}: {e.message}" for name, schema in newer.items() if name in args
+                         for e in jsonschema.Draft7Validator(schema).iter_errors(args[name])]
             given = set(args)
             problems += [f"{method}: missing required {n!r}" for n in sorted(required - given)
                          if n != "token"]
@@ -260,6 +333,13 @@ class SlackStandIn:
             return [f"{method}: unknown method"]
         if "blocks" in args:
             problems += [f"{method}: {p}" for p in block_kit_problems(args["blocks"])]
+        if "view" in args:
+            problems += [f"{method}: {p}" for p in view_problems(args["view"])]
+        if method == "assistant.threads.setSuggestedPrompts" and "thread_ts" in args:
+            # docs.slack.dev/reference/methods/assistant.threads.setSuggestedPrompts: thread_ts is for the
+            # legacy assistant_view only; "Including it in a call for an agent app will cause the call to
+            # silently fail" (our manifest has agent_view).
+            problems.append(f"{method}: thread_ts silently fails for an agent_view app")
         return problems
 
     def _handle(
@@ -274,6 +354,10 @@ class SlackStandIn:
         with self._cond:
             self.violations.extend(problems)
             queue = self._failures.get(method)
+            if not queue and method != "response_url" and time.monotonic() < self._outage[0]:
+                queue = [(next(self._outage[1]), 1)]  # inside a `fail_for` outage
+            if not queue and method in self._refusing:
+                queue = [self._refusing[method]]  # refused until `accept(method)`
             if queue:
                 status, retry_after = queue.pop(0)
                 self.rejected.append(call)
@@ -294,6 +378,15 @@ class SlackStandIn:
         channel = args.get("channel") or args.get("channel_id") or "C0STANDIN"
         message = {"type": "message", "text": args.get("text", ""), "ts": ts,
                    "user": "UBOT", "bot_id": "BBOT"}
+        if method == "chat.postMessage":
+            message = self._keep(channel, message, args)
+        if method == "conversations.history":
+            return {"ok": True, **self._history(channel, args)}
+        if method in {"reactions.add", "reactions.remove"}:  # Slack's own answer to a second add
+            key = (channel, str(args.get("timestamp")), str(args.get("name")))
+            if method == "reactions.add" and key in self.reactions:
+                return {"ok": False, "error": "already_reacted"}
+            (self.reactions.add if method == "reactions.add" else self.reactions.discard)(key)
         canned: dict[str, dict[str, Any]] = {
             "auth.test": {"url": "https://standin.slack.com/", "team": "Stand-in",
                           "user": "hp-assistenten", "team_id": "T0STANDIN", "user_id": "UBOT",
@@ -319,6 +412,24 @@ class SlackStandIn:
             "apps.connections.open": {"url": "wss://standin.invalid/link/?ticket=x"},
         }
         return {"ok": True, **canned.get(method, {})}
+
+    def _keep(self, channel: str, message: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+        """Store a posted message (with its metadata) for conversations.history."""
+        if isinstance(args.get("metadata"), dict):
+            message = {**message, "metadata": args["metadata"]}
+        self.messages.setdefault(channel, []).append(message)
+        return message
+
+    def _history(self, channel: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Return the channel's stored messages, newest first, as conversations.history pages them."""
+        oldest, latest = float(args.get("oldest") or 0), float(args.get("latest") or "inf")
+        found = [m for m in reversed(self.messages.get(channel, [])) if oldest < float(m["ts"]) < latest]
+        if str(args.get("include_all_metadata")).lower() not in {"1", "true"}:
+            found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+        start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 100)
+        page, more = found[start:start + limit], start + limit < len(found)
+        return {"messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
 
 def signed_headers(secret: str, body: str, timestamp: int | None = None) -> dict[str, str]:
@@ -358,6 +469,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             method = "response_url"
         status, payload, extra = self.owner._handle(method, args, headers)
+        self.owner._wait_if_held(method)
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")

@@ -202,7 +202,7 @@ def repair_text(text: str, lexicon: Lexicon | None = None) -> str:
 def _repair_span(repairer: _Repairer, text: str) -> str:
     damaged = repairer.table is not None
     if damaged:
-        text = _ONE_AS_I.sub(r"\1i", _PIPE_AS_I.sub(r"\1I", text))
+        text = _ONE_AS_I.sub(_one_as_i, _PIPE_AS_I.sub(r"\1I", text))
     text = _HYPHEN_BREAK.sub(repairer.join, text)
     previous, end = "", 0
 
@@ -232,6 +232,12 @@ def _is_infinitive(lexicon: Lexicon, word: str) -> bool:
     if len(word) < 4 or not word.endswith("a") or word in _INFINITIVE_TAKERS:
         return False
     return max(lexicon.frequency(word + "r"), lexicon.frequency(word[:-1] + "er")) >= 3.0
+
+
+def _one_as_i(match: re.Match[str]) -> str:
+    """`stadens 1 stadens` is `i`; after a label (`steg 1`, `punkt 1`) the 1 is a number."""
+    before = match.string[max(0, match.start() - 12) : match.start()].split()
+    return match.group(0) if before and before[-1].lower() in _LABELS else match.group(1) + "i"
 
 
 def _year(match: re.Match[str]) -> str:

@@ -12,17 +12,28 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Engine, Table, and_, or_, select, update
+from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 
 from bot.schedules.recurrence import Occurrence
 from bot.schedules.rotation import ChannelState
+from bot.store.leases import insert_ignore
 from bot.store.schedule_tables import CHANNELS, POSTS, SEEN
 
 # What a stored occurrence can be: claimed (being posted), failed (to retry), or settled.
 StoredStatus = Literal["claimed", "posted", "failed", "missed", "skipped", "paused"]
 TERMINAL: frozenset[StoredStatus] = frozenset({"posted", "missed", "skipped", "paused"})
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A won claim: its token, and whether an earlier attempt may already have reached Slack.
+
+    retry: the occurrence was claimed before (its post failed, or its claimer died).
+    """
+
+    token: str
+    retry: bool
 
 
 @dataclass(frozen=True)
@@ -38,25 +49,6 @@ class PostRow:
     attempts: int
     error: str | None
     claimed_at: dt.datetime | None
-
-
-def _insert_ignore(conn: Connection, table: Table, values: dict[str, Any]) -> bool:
-    """INSERT unless the key exists; return True when this call inserted the row.
-
-    RETURNING tells reliably whether a row went in (rowcount of an INSERT is not
-    reliable across drivers once SQLAlchemy adds RETURNING for the primary key itself).
-    """
-    key = list(table.primary_key.columns)[0]
-    if conn.dialect.name in {"postgresql", "sqlite"}:
-        module = __import__(f"sqlalchemy.dialects.{conn.dialect.name}", fromlist=["insert"])
-        stmt = module.insert(table).values(**values).on_conflict_do_nothing().returning(key)
-        return conn.execute(stmt).first() is not None
-    try:
-        with conn.begin_nested():
-            conn.execute(table.insert().values(**values))
-        return True
-    except IntegrityError:
-        return False
 
 
 def _key(occ: Occurrence) -> Any:
@@ -77,7 +69,7 @@ class ScheduleStore:
                 seen = conn.execute(query).scalar_one_or_none()
             return now if seen is None else min(seen, now)
         with self.engine.begin() as conn:
-            _insert_ignore(conn, SEEN, {"schedule": schedule, "first_seen": now})
+            insert_ignore(conn, SEEN, {"schedule": schedule, "first_seen": now})
             conn.execute(
                 update(SEEN)
                 .where(SEEN.c.schedule == schedule, SEEN.c.first_seen > now)
@@ -100,13 +92,13 @@ class ScheduleStore:
         with self.engine.connect() as conn:
             return conn.execute(select(POSTS.c.status).where(_key(occ))).scalar_one_or_none()
 
-    def claim(self, occ: Occurrence, now: dt.datetime, lease: dt.timedelta) -> str | None:
-        """Claim `occ` for posting; return the claim token, or None if someone else has it."""
+    def claim(self, occ: Occurrence, now: dt.datetime, lease: dt.timedelta) -> Claim | None:
+        """Claim `occ` for posting; return the claim, or None if someone else has it."""
         token = uuid.uuid4().hex
         values = {"status": "claimed", "token": token, "claimed_at": now}
         with self.engine.begin() as conn:
-            if _insert_ignore(conn, POSTS, {**_base(occ), **values, "attempts": 1}):
-                return token
+            if insert_ignore(conn, POSTS, {**_base(occ), **values, "attempts": 1}):
+                return Claim(token, retry=False)
             retry = or_(
                 POSTS.c.status == "failed",
                 and_(POSTS.c.status == "claimed", POSTS.c.claimed_at < now - lease),
@@ -116,7 +108,7 @@ class ScheduleStore:
                 .where(_key(occ), retry)
                 .values(**values, attempts=POSTS.c.attempts + 1)
             )
-            return token if taken.rowcount == 1 else None
+            return Claim(token, retry=True) if taken.rowcount == 1 else None
 
     def record(
         self, occ: Occurrence, status: StoredStatus, now: dt.datetime, lease: dt.timedelta
@@ -126,7 +118,7 @@ class ScheduleStore:
         A failed claim, or a stale one, becomes `status` too: it was not posted in time.
         """
         with self.engine.begin() as conn:
-            if _insert_ignore(conn, POSTS, {**_base(occ), "status": status, "attempts": 0}):
+            if insert_ignore(conn, POSTS, {**_base(occ), "status": status, "attempts": 0}):
                 return True
             open_ = or_(
                 POSTS.c.status == "failed",
@@ -185,11 +177,11 @@ class ScheduleStore:
 
     def _change(self, channel: str, **values: Any) -> None:
         with self.engine.begin() as conn:
-            _insert_ignore(conn, CHANNELS, {"channel": channel, "hp_count": 0, "paused": False})
+            insert_ignore(conn, CHANNELS, {"channel": channel, "hp_count": 0, "paused": False})
             conn.execute(update(CHANNELS).where(CHANNELS.c.channel == channel).values(**values))
 
     def _save_state(self, conn: Connection, state: ChannelState) -> None:
-        _insert_ignore(conn, CHANNELS, {"channel": state.channel, "hp_count": 0, "paused": False})
+        insert_ignore(conn, CHANNELS, {"channel": state.channel, "hp_count": 0, "paused": False})
         conn.execute(
             update(CHANNELS)
             .where(CHANNELS.c.channel == state.channel)

@@ -4,16 +4,20 @@ Per channel the occurrences go out oldest first, and a channel stops for this ru
 first occurrence that is not settled (it failed, or another process is posting it), so
 the principle rotation and the Respekttrappan steps never run out of order.
 
-The one window this cannot close: a process that dies after Slack accepted a post but
-before it marked the post sent. Its claim expires after the lease and the post goes out
-again; a duplicate is the price of never losing a post.
+A process may die (or time out) after Slack accepted a post but before it marked the
+post sent. Every post therefore carries its occurrence id as Slack message metadata, and
+a claim that was taken before (it failed, or its claimer died and the lease ran out) is
+first looked for in the channel's history: found, it is marked posted with that
+message's ts; not found, it is posted. When the history cannot be read the claim is
+released as failed and retried by a later run (until the grace period makes it missed):
+a late or missed post is listed by `bot schedules`; a duplicate cannot be taken back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Literal, Protocol
@@ -30,13 +34,19 @@ logger = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(minutes=5)  # a claim older than this belongs to a dead process
 LOOKBACK = dt.timedelta(days=62)  # how far back a run looks for unsettled occurrences
+# No attempt posts before the occurrence is due; the margin covers replicas' clocks disagreeing.
+HISTORY_MARGIN = dt.timedelta(minutes=5)
 
 
 class Poster(Protocol):
-    """Sends one message; returns its Slack timestamp."""
+    """Sends one message tagged with its occurrence; finds such a message again."""
 
-    def post(self, channel: str, text: str) -> str:
-        """Post `text` to `channel`."""
+    def post(self, channel: str, text: str, occurrence: Mapping[str, str] | None = None) -> str:
+        """Post `text` to `channel`; return its Slack timestamp."""
+        ...
+
+    def find(self, channel: str, occurrence: Mapping[str, str], since: dt.datetime) -> str | None:
+        """Return the ts of the message tagged with `occurrence` posted since `since`, or None."""
         ...
 
 
@@ -46,12 +56,14 @@ class Outcome:
 
     status: posted | failed | missed | paused | taken (another process has it) |
     due (dry run: would be posted).
+    recovered: posted by an earlier attempt (found in the channel), not by this run.
     """
 
     occurrence: Occurrence
     status: RunStatus
     text: str | None = None
     error: str | None = None
+    recovered: bool = False
 
 
 class ScheduleEngine:
@@ -127,23 +139,31 @@ class ScheduleEngine:
 
     def _post(self, occ: Occurrence, now: dt.datetime) -> Outcome | None:
         """Claim, render, post and mark one occurrence; None when another process has it."""
-        token = self.store.claim(occ, now, self.lease)
-        if token is None:
+        claim = self.store.claim(occ, now, self.lease)
+        if claim is None:
             return None
         schedule = self.schedules[occ.schedule]
         state = self.store.channel_state(occ.channel)  # read after the claim: fresh
         assert self.poster is not None  # post_due checked it: only dry runs go without
+        key, text = occurrence_id(occ), None
         try:
-            text = self.composer.render(occ.kind, state, occ.due_at.date(), schedule.first_step)
-            ts = self.poster.post(occ.channel, text)
-        except Exception as exc:  # any failure: release the claim for a retry
+            # An earlier attempt may have reached Slack: look before posting again.
+            found = self.poster.find(occ.channel, key, occ.due_at - HISTORY_MARGIN) if claim.retry else None
+            if found is None:
+                text = self.composer.render(occ.kind, state, occ.due_at.date(), schedule.first_step)
+            ts = found or self.poster.post(occ.channel, text or "", key)
+        except Exception as exc:  # any failure (history unreadable too): release the claim for a retry
             error = f"{type(exc).__name__}: {exc}"
             logger.warning("Kunde inte posta %s %s: %s", occ.schedule, occ.nominal, error)
-            self.store.mark_failed(occ, token, error)
+            self.store.mark_failed(occ, claim.token, error)
             return Outcome(occ, "failed", error=error)
-        self.store.mark_posted(occ, token, now, ts, advance(state, occ.kind, schedule.first_step))
-        logger.info("Postade %s %s i %s", occ.schedule, occ.nominal, occ.channel)
-        return Outcome(occ, "posted", text=text)
+        self.store.mark_posted(occ, claim.token, now, ts, advance(state, occ.kind, schedule.first_step))
+        if found:
+            logger.warning("%s %s fanns redan i %s (ts %s): inte postad igen", occ.schedule, occ.nominal,
+                           occ.channel, ts)
+        else:
+            logger.info("Postade %s %s i %s", occ.schedule, occ.nominal, occ.channel)
+        return Outcome(occ, "posted", text=text, recovered=found is not None)
 
     def _dry_run(
         self, channel: str, pending: list[Occurrence], rows: Rows, now: dt.datetime
@@ -170,6 +190,11 @@ class ScheduleEngine:
 
     def _stale(self, row: PostRow, now: dt.datetime) -> bool:
         return row.claimed_at is None or row.claimed_at < now - self.lease
+
+
+def occurrence_id(occ: Occurrence) -> dict[str, str]:
+    """Return the id a post carries as Slack metadata: schedule and nominal date."""
+    return {"schedule": occ.schedule, "nominal": occ.nominal.isoformat()}
 
 
 def _open(row: PostRow | None) -> bool:

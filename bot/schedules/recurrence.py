@@ -87,6 +87,9 @@ def occurrences(schedule: Schedule, start: dt.datetime, end: dt.datetime) -> lis
     The post time is wall-clock time in the schedule's zone, so a 09:00 post stays at
     09:00 across the DST changes (zoneinfo picks the offset of each date).
     """
+    # Compared in UTC: Python compares two datetimes of the same zone by wall-clock time, so
+    # a window given in Stockholm time would misplace 02:45 in the hour that repeats in autumn.
+    start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
     tz = schedule.tz
     first = _first_date(schedule)
     day = max(first, start.astimezone(tz).date() - _MAX_SHIFT)
@@ -107,4 +110,4 @@ def next_occurrences(
 ) -> list[Occurrence]:
     """Return up to `count` occurrences due after `after` within `horizon_days`."""
     found = occurrences(schedule, after, after + dt.timedelta(days=horizon_days))
-    return [o for o in found if o.due_at > after][:count]
+    return [o for o in found if o.due_at > after.astimezone(dt.UTC)][:count]

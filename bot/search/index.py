@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import chromadb
@@ -30,7 +31,8 @@ from bot.ingest.knowledge import MAX_CHUNKS, MAX_FILE_MB, as_kind, knowledge_fil
 from bot.search.embeddings import model_id
 from bot.search.types import Source
 
-__all__ = ["ChunkRows", "Client", "KnowledgeIndex", "Metadata", "SyncReport", "make_client", "plan_sync"]
+__all__ = ["ChunkRows", "Client", "KnowledgeIndex", "KnownDocument", "Metadata", "SyncReport", "make_client",
+           "plan_sync"]
 
 log = logging.getLogger(__name__)
 BATCH = 64  # chunks embedded and written per call during a sync
@@ -153,6 +155,15 @@ def _where(client: ClientAPI) -> tuple[str, str]:
     return "minnet", ""
 
 
+@dataclass(frozen=True)
+class KnownDocument:
+    """A document the index holds chunks of, as readers list it (the App Home)."""
+
+    doc_id: str
+    title: str
+    url: str = ""
+
+
 class KnowledgeIndex:
     """One Chroma collection of knowledge chunks."""
 
@@ -173,6 +184,16 @@ class KnowledgeIndex:
             return False
         with self._guard():
             return collection.count() > 0
+
+    def reachable(self) -> bool:
+        """Return True when Chroma answers and holds the collection (for readiness; no side effects)."""
+        try:
+            with self._guard():
+                self.client.get_collection(self.name)
+        except HPError as error:
+            log.info("index not ready: %s", error)
+            return False
+        return True
 
     def state(self) -> tuple[str, str]:
         """(collection id, content version): one call that tells a reader whether to reload.
@@ -199,6 +220,23 @@ class KnowledgeIndex:
         """Return every stored chunk as columns; `vectors` adds the stored embeddings."""
         include: Include = ["documents", "metadatas", "embeddings"] if vectors else ["documents", "metadatas"]
         return self._read(self._open(), include)
+
+    def documents(self) -> list[KnownDocument]:
+        """Return each indexed document once (from its chunks' metadata), by title."""
+        found: dict[str, KnownDocument] = {}
+        for meta in self._read(self._open(), ["metadatas"]).metadatas:
+            doc_id = str(meta.get("doc_id", ""))
+            if doc_id and doc_id not in found:
+                found[doc_id] = KnownDocument(doc_id, str(meta.get("title") or doc_id), str(meta.get("url") or ""))
+        return sorted(found.values(), key=lambda d: d.title.casefold())
+
+    def indexed_at(self) -> datetime | None:
+        """Return when the indexed content last changed (`stamp`), None if never recorded."""
+        value = (self._open().metadata or {}).get("indexed_at")
+        try:
+            return datetime.fromisoformat(str(value)) if value else None
+        except ValueError:
+            return None
 
     def dense(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
         """Return the `k` chunks nearest to `vector` as (chunk id, cosine), best first.
@@ -246,14 +284,15 @@ class KnowledgeIndex:
             collection.delete(ids=ids)
 
     def stamp(self) -> None:
-        """Record a new content version (a hash of every chunk id) and the embedding model."""
+        """Record a new content version (a hash of every chunk id), the model and the time."""
         collection = self._open()
         ids = sorted(self._read(collection, []).ids)
         version = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
         meta = dict(collection.metadata or {})
         meta.pop("hnsw:space", None)
         with self._guard():
-            collection.modify(metadata={**meta, "embedding_model": self.model, "index_version": version})
+            collection.modify(metadata={**meta, "embedding_model": self.model, "index_version": version,
+                                        "indexed_at": datetime.now(UTC).isoformat(timespec="seconds")})
 
     def drop(self) -> None:
         """Delete the collection (for `bot index --rebuild`); nothing happens when it is absent."""

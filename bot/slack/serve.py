@@ -5,7 +5,7 @@
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import SlackUnavailable
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.server import SlackHTTPServer
 
@@ -41,16 +42,25 @@ def serve(
     app_token: str,
     stop: threading.Event,
     on_ready: OnReady | None = None,
+    signing_secret: str = "",
+    metrics: Metrics | None = None,
+    ready: Callable[[], Mapping[str, bool]] = lambda: {},
+    threads: int = 16,
+    read_timeout: float = 10.0,
 ) -> None:
     """Serve `app` until `stop` is set (or Ctrl-C).
 
     Args:
         app_token: the Socket Mode token (unused with `http`).
         on_ready: called with the app and the HTTP port (None in Socket Mode) once serving.
+        signing_secret, metrics, ready, threads, read_timeout: HTTP mode only (`SlackHTTPServer`).
     """
     try:
         if http:
-            server = SlackHTTPServer(app, host=host, port=port)
+            server = SlackHTTPServer(
+                app, host=host, port=port, signing_secret=signing_secret, metrics=metrics,
+                ready=ready, threads=threads, read_timeout=read_timeout,
+            )
             server.start()
             closer: Callable[[], None] = server.shutdown
             logger.info("serving the Events API on http://%s:%d/slack/events", host, server.port)

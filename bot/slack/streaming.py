@@ -40,7 +40,8 @@ def show_working(client: WebClient, place: Place, language: str = "sv") -> str:
     if place.is_dm and place.thread_ts:
         try:
             client.assistant_threads_setStatus(
-                channel_id=place.channel, thread_ts=place.thread_ts, status=ui("status", language)
+                channel_id=place.channel, thread_ts=place.thread_ts, status=ui("status", language),
+                loading_messages=ui("loading", language).splitlines(),  # rotated by Slack, at most 10
             )
             return "status"
         except SlackApiError as err:  # not an assistant thread: fall back to the reaction
@@ -52,8 +53,28 @@ def show_working(client: WebClient, place: Place, language: str = "sv") -> str:
             )
             return "reaction"
         except SlackApiError as err:
+            if err.response.get("error") == "already_reacted":  # our own claim (claim_by_reaction)
+                return "reaction"
             logger.warning("reactions.add failed: %s", err.response.get("error"))
     return ""
+
+
+def claim_by_reaction(client: WebClient, channel: str, message_ts: str | None) -> bool:
+    """Claim a question through Slack when the database cannot: add 👀 to it, unless already there.
+
+    Slack refuses a second identical reaction (`already_reacted`), so of two replicas that
+    both got the question while the database was away, one wins. Any other failure (Slack
+    away too) claims it: a question may then be answered twice, never zero times.
+    """
+    if not message_ts:
+        return True
+    try:
+        client.reactions_add(channel=channel, timestamp=message_ts, name=WORKING_REACTION)
+    except SlackApiError as err:
+        return bool(err.response.get("error") != "already_reacted")
+    except OSError:
+        return True
+    return True
 
 
 def acknowledge(client: WebClient, place: Place) -> None:

@@ -19,6 +19,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "truncated": "_Svaret är för långt för ett Slack-meddelande och har kortats._",
         "searching": "🔎 Letar i dokumenten …",
         "status": "letar i dokumenten …",
+        # assistant.threads.setStatus `loading_messages`, one a line (at most 10, rotated by Slack)
+        "loading": "Letar i dokumenten …\nLäser de bästa avsnitten …\nVäljer ut citaten …\nKontrollerar källorna …",
         "error": ":warning: Något gick fel när jag skulle svara. Försök igen om en stund.",
         "index_missing": ":warning: Jag kan inte svara just nu: kunskapsbasen är inte indexerad"
         " än. Säg till en administratör.",
@@ -27,6 +29,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "timeout": ":warning: Det tog för lång tid att ta fram ett svar. Försök igen, gärna med"
         " en kortare fråga.",
         "expired": "Svaret finns inte kvar att dela. Ställ frågan igen med `/hp`.",
+        "unknown_answer": "Jag hittar inte det svaret längre, så rösten kunde inte sparas. Tack ändå!",
+        "store_unavailable": "Jag kan inte spara eller hämta svar just nu. Försök igen om en stund.",
+        "undelivered": ":warning: Jag kunde inte leverera svaret på din fråga – Slack tog inte emot det på"
+        " en lång stund. Fråga gärna igen.",
     },
     "en": {
         "sources": "Sources",
@@ -43,6 +49,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "truncated": "_The answer is too long for one Slack message and has been shortened._",
         "searching": "🔎 Searching the documents …",
         "status": "searching the documents …",
+        "loading": "Searching the documents …\nReading the best passages …\nChoosing the quotes …"
+        "\nChecking the sources …",
         "error": ":warning: Something went wrong while answering. Please try again shortly.",
         "index_missing": ":warning: I can't answer right now: the knowledge base hasn't been"
         " indexed yet. Please tell an administrator.",
@@ -51,6 +59,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "timeout": ":warning: Finding an answer took too long. Please try again, perhaps with a"
         " shorter question.",
         "expired": "The answer is no longer available to share. Ask again with `/hp`.",
+        "unknown_answer": "I can't find that answer any more, so your vote couldn't be saved. Thanks anyway!",
+        "store_unavailable": "I can't save or look up answers right now. Please try again shortly.",
+        "undelivered": ":warning: I couldn't deliver the answer to your question – Slack did not accept it"
+        " for a long while. Please ask again.",
     },
 }
 
@@ -90,3 +102,58 @@ def is_help(command_text: str) -> bool:
     (True, False)
     """
     return command_text.strip().lower() in _HELP_WORDS
+
+
+# The App Home tab (views.publish), in Swedish: one tab for everyone in the workspace.
+HOME: dict[str, str] = {
+    "title": "HP-assistenten",
+    "how": "*Så frågar du*\n"
+    "• *Nämn mig* i en kanal: `@HP-assistenten vad är Respekttrappan?` – jag svarar i tråden.\n"
+    "• *Skriv till mig* under fliken Meddelanden – varje fråga blir en egen tråd.\n"
+    "• `/hp <fråga>` – ett svar bara du ser, med en knapp för att dela det i kanalen.\n"
+    "Jag svarar ur förbundets egna dokument och visar källorna.",
+    "examples": "*Prova till exempel*",
+    "channels": "Dina kanaler",
+    "all_channels": "Schemalagda kanaler",
+    "no_channels": "Du är inte med i någon kanal med schemalagda HP-punkter eller APT-påminnelser.",
+    "channels_unknown": ":warning: Jag kunde inte se vilka kanaler du är med i just nu.",
+    "schedules_unavailable": ":warning: Jag kan inte läsa schemat just nu. Försök igen om en stund.",
+    "step": "Respekttrappan steg {number} av {steps}: {name}",
+    "paused": ":double_vertical_bar: _Pausad – inget postas förrän schemat fortsätter._",
+    "skipped": "_{post} hoppas över._",
+    "none_planned": "Inga inlägg inom det närmaste året.",
+    "more_channels": "… och {count} kanaler till. Skriv `/hp schema` i kanalen för att se dem.",
+    "documents": "Dokumenten jag känner till",
+    "more_documents": "… och {count} dokument till.",
+    "indexed_at": "Kunskapsbasen ändrades senast {when}.",
+    "indexed_unknown": "När kunskapsbasen senast ändrades är inte känt.",
+    "index_missing": ":warning: Kunskapsbasen är inte indexerad än.",
+    "index_unavailable": ":warning: Jag når inte kunskapsbasen just nu.",
+    "feedback": "Återkoppling på svaren",
+    "votes": "👍 {up}  ·  👎 {down}",
+    "latest_down": "*Senaste frågorna med 👎*",
+    "no_down": "Inga 👎 än.",
+    "feedback_unavailable": ":warning: Jag kan inte läsa återkopplingen just nu.",
+    "pause": "⏸ Pausa",
+    "resume": "▶️ Fortsätt",
+    "skip": "⏭ Hoppa över nästa",
+    "skip_title": "Hoppa över nästa inlägg?",
+    "skip_text": "Nästa schemalagda inlägg i <#{channel}> postas inte.",
+    "skip_confirm": "Hoppa över",
+    "cancel": "Avbryt",
+    "step_placeholder": "Sätt nästa APT-steg",
+    "step_option": "Steg {number}: {name}",
+    "not_admin": "Bara förbundets administratörer kan ändra schemat.",
+}
+
+# Suggested prompts of the agent DM and examples of the App Home: (document id, title, question).
+# Each is shown only while its document is indexed; each was checked with `bot ask`.
+SUGGESTED_PROMPTS: tuple[tuple[str, str, str], ...] = (
+    ("respekttrappan", "Respekttrappan", "Vad är Respekttrappan?"),
+    ("horisontella-principer", "De horisontella principerna", "Vilka tre horisontella principer finns i ESF+?"),
+    ("diskrimineringslagen", "Diskrimineringsgrunderna", "Vilka är diskrimineringsgrunderna?"),
+    ("apt", "Jämställdhet på APT", "Hur tar vi upp jämställdhet på APT?"),
+    ("lex-heller", "Lex Heller", "Vad är lex Heller?"),
+    ("diskrimineringslagen", "Aktiva åtgärder", "Vad är aktiva åtgärder?"),
+)
+PROMPTS_TITLE = "Vanliga frågor"

@@ -11,7 +11,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -137,7 +137,7 @@ class AnswerLog:
             row = conn.execute(
                 select(answers_table).where(answers_table.c.id == answer_id)
             ).mappings().first()
-        if row is None:
+        if row is None or not row["answer"]:  # unknown, or its texts pruned: expired
             return None
         sources = tuple(
             Source(id=s["id"], title=s["title"], section=s["section"], score=s["score"],
@@ -192,6 +192,17 @@ class AnswerLog:
                 pass
         return True
 
+    def prune(self, now: datetime, days: int) -> int:
+        """Blank the question and answer texts stored more than `days` before `now`; return how many.
+
+        The row stays with its time, language, sources, refusal and votes, so answers can
+        still be counted by topic and by vote; only what was typed and answered goes.
+        """
+        cutoff = now.astimezone(UTC) - timedelta(days=days)  # stored in UTC (SQLite keeps no zone)
+        old = (answers_table.c.created_at < cutoff) & (answers_table.c.answer != "")
+        with self._engine.begin() as conn:
+            return conn.execute(update(answers_table).where(old).values(question="", answer="")).rowcount
+
     def summary(self, latest: int = 10) -> FeedbackSummary:
         """Return vote counts and the `latest` most recently 👎-voted questions."""
         counts = select(votes_table.c.vote, func.count()).group_by(votes_table.c.vote)
@@ -221,6 +232,6 @@ class AnswerLog:
         return (
             select(answers_table, votes_table.c.voted_at)
             .join(votes_table, votes_table.c.answer_id == answers_table.c.id)
-            .where(votes_table.c.vote == -1)
+            .where(votes_table.c.vote == -1, answers_table.c.answer != "")  # pruned: nothing to review
             .order_by(votes_table.c.voted_at.desc())
         )

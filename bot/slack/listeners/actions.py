@@ -1,4 +1,8 @@
-"""Button listeners: share an ephemeral answer in the channel, and 👍/👎 votes."""
+"""Button listeners: share an ephemeral answer in the channel, and 👍/👎 votes.
+
+An unknown answer (never recorded, or pruned) and a database that is away each get a
+short Swedish ephemeral text, never a failed listener.
+"""
 
 import logging
 
@@ -7,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.listeners.common import Payload
+from bot.slack.records import StoreUnavailable
 from bot.slack.rendering import FEEDBACK_DOWN, FEEDBACK_UP, SHARE, render_answer
 from bot.slack.responder import Responder
 from bot.slack.texts import text as ui
@@ -21,7 +26,11 @@ def register(app: App, responder: Responder) -> None:
     def on_share(ack: Ack, body: Payload, action: Payload, client: WebClient,
                  respond: Respond) -> None:
         ack()
-        answer = responder.log.get(action["value"])
+        try:
+            answer = responder.records.get(action["value"])
+        except StoreUnavailable:
+            respond(response_type="ephemeral", replace_original=False, text=ui("store_unavailable"))
+            return
         if answer is None:
             respond(response_type="ephemeral", replace_original=False, text=ui("expired"))
             return
@@ -41,10 +50,15 @@ def register(app: App, responder: Responder) -> None:
     @app.action(FEEDBACK_DOWN)
     def on_vote(ack: Ack, body: Payload, action: Payload, respond: Respond) -> None:
         ack()
-        answer = responder.log.get(action["value"])
         up = action["action_id"] == FEEDBACK_UP
-        if answer is None or not responder.log.vote(action["value"], body["user"]["id"], up):
-            respond(response_type="ephemeral", replace_original=False, text=ui("expired"))
+        try:
+            answer = responder.records.get(action["value"])
+            known = answer is not None and responder.records.vote(action["value"], body["user"]["id"], up)
+        except StoreUnavailable:  # the database is away: say so, in Swedish
+            respond(response_type="ephemeral", replace_original=False, text=ui("store_unavailable"))
+            return
+        if answer is None or not known:  # e.g. an answer delivered while it could not be recorded
+            respond(response_type="ephemeral", replace_original=False, text=ui("unknown_answer"))
             return
         thanks = ui("thanks_up" if up else "thanks_down", answer.language)
         respond(response_type="ephemeral", replace_original=False, text=thanks)

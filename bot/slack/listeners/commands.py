@@ -5,7 +5,6 @@ from typing import Protocol
 
 from slack_bolt import Ack, App, Respond
 
-from bot.answer.privacy import mask
 from bot.search.text import detect_language
 from bot.slack.listeners.common import Payload
 from bot.slack.rendering import notice_message
@@ -38,7 +37,7 @@ def register(app: App, responder: Responder, schedules: ScheduleCommands | None)
         try:
             reply = schedules.handle(question, user_id, channel_id) if schedules else None
         except Exception:
-            logger.exception("schedule command %r failed", mask(question).text[:200])
+            logger.exception("schedule command failed")  # its text may be a question: not logged
             reply = ui("error", detect_language(question))  # the details are in the log only
         if reply is not None:
             respond(response_type="ephemeral", **notice_message(reply))
