@@ -83,6 +83,7 @@ def test_summary_and_export_format(engine: Engine) -> None:
         "sources": [{"id": "apt", "title": "APT-guiden", "section": "Agenda",
                      "url": "https://ex.org/apt", "score": 0.8123, "chunk_id": "",
                      "kind": "other", "organisation": ""}],
+        "reason": None, "comment": None,
     }
 
 

@@ -430,8 +430,8 @@ def test_feedback_click_is_stored_and_exported(bot: Bot, slack: SlackStandIn, tm
     down = next(el for b in stop.args["blocks"] if b["type"] == "actions"
                 for el in b["elements"] if el["action_id"] == "feedback_down")
     assert bot.click("feedback_down", down["value"]) == 200
-    thanks = slack.wait_for("response_url")[0].args
-    assert thanks["response_type"] == "ephemeral" and "Tack" in thanks["text"]
+    shown = slack.wait_for("response_url")[0].args  # the message, its 👎 marked as registered
+    assert shown["replace_original"] and "👎 Registrerat" in all_text(shown["blocks"])
     monkeypatch.setenv("DATABASE_URL", str(bot.engine.url))
     out = tmp_path / "down.jsonl"
     result = CliRunner().invoke(cli_app, ["feedback", "--export", str(out)])

@@ -21,6 +21,13 @@ CREATE TABLE slack_answers (
     user_hash VARCHAR(64) NOT NULL
 )
 """
+# slack_votes as the bot of 2026-12 created it: no reason / comment of a 👎.
+OLD_VOTES = """
+CREATE TABLE slack_votes (
+    answer_id VARCHAR(32) NOT NULL REFERENCES slack_answers (id), user_hash VARCHAR(64) NOT NULL,
+    vote SMALLINT NOT NULL, voted_at TIMESTAMP NOT NULL, PRIMARY KEY (answer_id, user_hash)
+)
+"""
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -43,6 +50,8 @@ def test_an_old_answers_table_gets_the_new_columns_and_keeps_its_rows(old_databa
             "INSERT INTO slack_answers VALUES ('a1', CURRENT_TIMESTAMP, 'Gammal fråga?', 'Svar [1].', '[]',"
             " 'sv', false, NULL, 'C1', '1.0', 'h')"
         ))
+        conn.execute(text(OLD_VOTES))
+        conn.execute(text("INSERT INTO slack_votes VALUES ('a1', 'old-voter', -1, CURRENT_TIMESTAMP)"))
     old.dispose()
 
     engine = open_database(old_database)  # what `bot serve` does at start
@@ -53,5 +62,8 @@ def test_an_old_answers_table_gets_the_new_columns_and_keeps_its_rows(old_databa
                            channel="C1", thread_ts="2.0", user_id="U1", question_ts="2.0")
 
     assert {"question_ts", "message_ts"} <= columns
+    assert {"reason", "comment"} <= {c["name"] for c in inspect(engine).get_columns("slack_votes")}
+    assert log.vote("a1", "U2", up=False) and log.explain("a1", "U2", "wrong", "Fel steg.")
+    assert log.summary().by_reason == {None: 1, "wrong": 1}  # the old 👎 has no reason
     assert log.get(answer_id) is not None and log.get("a1") is not None  # old rows still read
     assert add_missing_columns(engine) == []  # a second start finds nothing to add

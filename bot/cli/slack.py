@@ -94,6 +94,14 @@ def feedback(
     summary = log.summary(latest)
     share = f"{summary.share_up:.0%}" if summary.share_up is not None else "–"
     console.print(f"👍 {summary.up}   👎 {summary.down}   andel 👍: {share}")
+    if summary.by_reason:
+        from bot.slack.texts import FEEDBACK_MODAL, REASON_LABELS
+
+        labels: dict[str | None, str] = {code: label for code, label in REASON_LABELS.items()}
+        labels[None] = FEEDBACK_MODAL["no_reason"]
+        counts = summary.by_reason
+        parts = [f"{label}: {counts[code]}" for code, label in labels.items() if code in counts]
+        console.print("Skäl till 👎: " + "   ".join(parts))
     if summary.latest_down:
         table = Table(title="Senaste 👎")
         table.add_column("Tid")

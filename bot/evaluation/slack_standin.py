@@ -174,6 +174,28 @@ def block_kit_problems(blocks: Any, max_blocks: int = 50) -> list[str]:
                     problems.append(f"button in block {i}: value > 2000 chars")
         if len(str(block.get("block_id", ""))) > 255:
             problems.append(f"block {i}: block_id > 255 chars")
+        if kind == "input":
+            problems += _input_problems(i, block)
+    return problems
+
+
+def _input_problems(i: int, block: dict[str, Any]) -> list[str]:
+    """Return the limits an input block breaks (docs.slack.dev/reference/block-kit/blocks/input-block)."""
+    label, element = block.get("label"), block.get("element")
+    problems: list[str] = []
+    if not isinstance(label, dict) or label.get("type") != "plain_text":
+        problems.append(f"input {i}: no plain_text label")
+    elif len(label.get("text", "")) > 2000:
+        problems.append(f"input {i}: label > 2000 chars")
+    if not isinstance(element, dict):
+        return [*problems, f"input {i}: no element"]
+    # .../block-elements/radio-button-group-element: 1 to 10 options
+    options = element.get("options", [])
+    if element.get("type") == "radio_buttons" and not 1 <= len(options) <= 10:
+        problems.append(f"radio buttons in input {i}: {len(options)} options not 1..10")
+    # .../block-elements/plain-text-input-element: max_length at most 3000
+    if element.get("type") == "plain_text_input" and int(element.get("max_length", 0)) > 3000:
+        problems.append(f"plain_text_input in input {i}: max_length > 3000")
     return problems
 
 
@@ -182,6 +204,12 @@ def view_problems(view: Any) -> list[str]:
     if not isinstance(view, dict):
         return [f"view is {type(view).__name__}, not an object"]
     problems = [] if view.get("type") in {"home", "modal"} else [f"view type {view.get('type')!r}"]
+    if view.get("type") == "modal":  # docs.slack.dev/reference/views/modal-views: title required, 24 chars each
+        problems += [] if isinstance(view.get("title"), dict) else ["modal has no title"]
+        problems += [f"modal {key} > 24 chars" for key in ("title", "submit", "close")
+                     if len(str((view.get(key) or {}).get("text", ""))) > 24]
+        has_input = any(isinstance(b, dict) and b.get("type") == "input" for b in view.get("blocks") or [])
+        problems += ["modal with input blocks has no submit"] if has_input and not view.get("submit") else []
     problems += [f"view {key} > {limit} chars" for key, limit in (("private_metadata", 3000), ("callback_id", 255),
                                                                    ("external_id", 255))
                  if len(str(view.get(key, ""))) > limit]

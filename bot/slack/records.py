@@ -86,3 +86,10 @@ class AnswerRecords:
             return self.log.vote(answer_id, user_id, up)
         except SQLAlchemyError as error:
             raise StoreUnavailable(type(error).__name__) from error
+
+    def explain(self, answer_id: str, user_id: str, reason: str | None, comment: str | None) -> bool:
+        """Store why a 👎 was given; return False without such a 👎; raise StoreUnavailable."""
+        try:
+            return self.log.explain(answer_id, user_id, reason, comment)
+        except SQLAlchemyError as error:
+            raise StoreUnavailable(type(error).__name__) from error

@@ -68,15 +68,41 @@ def tail_blocks(answer: Answer, answer_id: str, *, share: bool = False) -> list[
     return blocks
 
 
-def actions_block(answer_id: str, language: str, *, share: bool = False) -> Block:
-    """Return the 👍/👎 buttons (and "Dela i kanalen" for an ephemeral answer)."""
+def actions_block(answer_id: str, language: str, *, share: bool = False, voted: bool | None = None) -> Block:
+    """Return the 👍/👎 buttons (and "Dela i kanalen" for an ephemeral answer).
+
+    Args:
+        voted: True/False once a 👍/👎 is registered: that button then says so (and is
+            highlighted); both stay, so the vote can be changed.
+    """
+    up_style, down_style = ("primary", None) if voted else (None, "danger") if voted is False else (None, None)
     buttons = [
-        _button(ui("up", language), FEEDBACK_UP, answer_id),
-        _button(ui("down", language), FEEDBACK_DOWN, answer_id),
+        _button(ui("voted_up" if voted else "up", language), FEEDBACK_UP, answer_id, style=up_style),
+        _button(ui("voted_down" if voted is False else "down", language), FEEDBACK_DOWN, answer_id,
+                style=down_style),
     ]
     if share:
         buttons.insert(0, _button(ui("share", language), SHARE, answer_id, style="primary"))
     return {"type": "actions", "block_id": f"answer-{answer_id}"[:255], "elements": buttons}
+
+
+def voted_blocks(blocks: list[Block], answer_id: str, language: str, up: bool) -> list[Block]:
+    """Return the answer's `blocks` with its vote buttons showing the vote `up` as registered.
+
+    The rest (text, sources, notice, a "Dela i kanalen" button) stays as it was.
+
+    >>> old = [section("Svar"), actions_block("a1", "sv")]
+    >>> [b["text"]["text"] for b in voted_blocks(old, "a1", "sv", up=True)[1]["elements"]]
+    ['👍 Tack för svaret', '👎 Inte bra']
+    """
+    block_id = actions_block(answer_id, language)["block_id"]
+    out: list[Block] = []
+    for block in blocks:
+        if block.get("type") == "actions" and block.get("block_id") == block_id:
+            share = any(el.get("action_id") == SHARE for el in block.get("elements", []))
+            block = actions_block(answer_id, language, share=share, voted=up)
+        out.append(block)
+    return out
 
 
 def _button(label: str, action_id: str, value: str, style: str | None = None) -> Block:

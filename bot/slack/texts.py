@@ -16,6 +16,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         " och försök igen.",
         "thanks_up": "Tack! Skönt att svaret hjälpte. 👍",
         "thanks_down": "Tack för återkopplingen! Vi går igenom svaren som inte hjälpte. 👎",
+        "voted_up": "👍 Tack för svaret",
+        "voted_down": "👎 Registrerat",
         "truncated": "_Svaret är för långt för ett Slack-meddelande och har kortats._",
         "searching": "🔎 Letar i dokumenten …",
         "status": "letar i dokumenten …",
@@ -46,6 +48,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         " and try again.",
         "thanks_up": "Thanks! Glad it helped. 👍",
         "thanks_down": "Thanks for the feedback! We review the answers that didn't help. 👎",
+        "voted_up": "👍 Thanks for voting",
+        "voted_down": "👎 Registered",
         "truncated": "_The answer is too long for one Slack message and has been shortened._",
         "searching": "🔎 Searching the documents …",
         "status": "searching the documents …",
@@ -157,3 +161,21 @@ SUGGESTED_PROMPTS: tuple[tuple[str, str, str], ...] = (
     ("diskrimineringslagen", "Aktiva åtgärder", "Vad är aktiva åtgärder?"),
 )
 PROMPTS_TITLE = "Vanliga frågor"
+
+# The dialog a 👎 opens (views.open), in Swedish; its reasons are bot.store.answers.REASONS.
+REASON_LABELS: dict[str, str] = {
+    "wrong": "Fel svar",
+    "not_answered": "Svarade inte på frågan",
+    "not_in_documents": "Finns inte i dokumenten",
+    "other": "Annat",
+}
+FEEDBACK_MODAL: dict[str, str] = {
+    "title": "Varför 👎?",  # at most 24 characters, as submit and close
+    "submit": "Skicka",
+    "close": "Hoppa över",
+    "intro": "Tack! Din 👎 är registrerad. Berätta gärna varför, så kan vi göra svaren bättre.",
+    "reason": "Vad var fel?",
+    "comment": "Berätta gärna mer",
+    "comment_hint": "Skriv inga personuppgifter – personnummer och telefonnummer tas bort.",
+    "no_reason": "utan skäl",
+}

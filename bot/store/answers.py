@@ -5,12 +5,13 @@ go the ts of the question's message and (once posted) of its own, so that an edi
 question can update its answer in place. Users appear only as a salted sha256 hash, and
 questions only with their personal data masked (`bot.answer.privacy`), also when read back
 for `bot feedback` (its summary and its export), so rows older than the masking are masked too.
+A 👎 may carry a reason (one of `REASONS`) and a comment, masked the same way.
 """
 
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -66,7 +67,13 @@ votes_table = Table(
     Column("user_hash", String(64), primary_key=True),
     Column("vote", SmallInteger, nullable=False),  # +1 or -1
     Column("voted_at", DateTime(timezone=True), nullable=False),
+    Column("reason", String(32)),  # why a 👎: one of REASONS (None: not given)
+    Column("comment", Text),  # the voter's own words, masked; blanked with the answer's texts
 )
+
+# Why an answer got 👎, as the reason dialog offers it (labels: bot.slack.texts.REASON_LABELS).
+REASONS = ("wrong", "not_answered", "not_in_documents", "other")
+COMMENT_LIMIT = 500  # characters of a 👎 comment kept (the dialog allows no more)
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ class FeedbackSummary:
     up: int
     down: int
     latest_down: list[tuple[datetime, str]]
+    by_reason: dict[str | None, int] = field(default_factory=dict)  # 👎 per reason; None: none given
 
     @property
     def share_up(self) -> float | None:
@@ -192,6 +200,21 @@ class AnswerLog:
                 pass
         return True
 
+    def explain(self, answer_id: str, user_id: str, reason: str | None, comment: str | None) -> bool:
+        """Store why the user voted 👎 on `answer_id`; return False when there is no such 👎.
+
+        An unknown reason is stored as None; the comment is masked, cut to COMMENT_LIMIT
+        characters, and None when blank.
+        """
+        text = mask(comment.strip()[:COMMENT_LIMIT]).text if comment and comment.strip() else None
+        values = {"reason": reason if reason in REASONS else None, "comment": text}
+        v = votes_table.c
+        with self._engine.begin() as conn:
+            changed = conn.execute(update(votes_table).where(
+                v.answer_id == answer_id, v.user_hash == self.hash_user(user_id), v.vote == -1,
+            ).values(**values)).rowcount
+        return bool(changed)
+
     def prune(self, now: datetime, days: int) -> int:
         """Blank the question and answer texts stored more than `days` before `now`; return how many.
 
@@ -200,37 +223,50 @@ class AnswerLog:
         """
         cutoff = now.astimezone(UTC) - timedelta(days=days)  # stored in UTC (SQLite keeps no zone)
         old = (answers_table.c.created_at < cutoff) & (answers_table.c.answer != "")
-        with self._engine.begin() as conn:
+        old_ids = select(answers_table.c.id).where(answers_table.c.created_at < cutoff)
+        with self._engine.begin() as conn:  # the 👎 comments on them go too; their reasons stay
+            conn.execute(update(votes_table).where(votes_table.c.answer_id.in_(old_ids),
+                                                   votes_table.c.comment.is_not(None)).values(comment=None))
             return conn.execute(update(answers_table).where(old).values(question="", answer="")).rowcount
 
     def summary(self, latest: int = 10) -> FeedbackSummary:
         """Return vote counts and the `latest` most recently 👎-voted questions."""
         counts = select(votes_table.c.vote, func.count()).group_by(votes_table.c.vote)
+        reasons = (select(votes_table.c.reason, func.count()).where(votes_table.c.vote == -1)
+                   .group_by(votes_table.c.reason))
         with self._engine.connect() as conn:
             by_vote: dict[int, int] = dict(conn.execute(counts).tuples().all())
+            by_reason: dict[str | None, int] = dict(conn.execute(reasons).tuples().all())
             rows = conn.execute(self._down_query().limit(latest)).mappings().all()
         return FeedbackSummary(
             up=by_vote.get(1, 0), down=by_vote.get(-1, 0),
             latest_down=[(r["voted_at"], mask(r["question"]).text) for r in rows],
+            by_reason=by_reason,
         )
 
     def downvoted(self) -> list[dict[str, Any]]:
-        """Return the 👎 answers as eval-format records for review (newest first)."""
+        """Return the 👎 answers as eval-format records for review (newest first).
+
+        Each record carries the `reason` and the masked `comment` of its newest 👎 that gave
+        them (None when no voter did).
+        """
         with self._engine.connect() as conn:
             rows = conn.execute(self._down_query()).mappings().all()
         seen: dict[str, dict[str, Any]] = {}
         for r in rows:
-            seen.setdefault(r["id"], {
+            record = seen.setdefault(r["id"], {
                 "id": f"feedback-{r['id']}", "question": mask(r["question"]).text, "expected_sources": [],
                 "must_include": [], "answerable": True, "answer": r["answer"],
-                "sources": json.loads(r["sources"]),
+                "sources": json.loads(r["sources"]), "reason": None, "comment": None,
             })
+            record["reason"] = record["reason"] or r["reason"]
+            record["comment"] = record["comment"] or (mask(r["comment"]).text if r["comment"] else None)
         return list(seen.values())
 
     @staticmethod
     def _down_query() -> Select[Any]:
         return (
-            select(answers_table, votes_table.c.voted_at)
+            select(answers_table, votes_table.c.voted_at, votes_table.c.reason, votes_table.c.comment)
             .join(votes_table, votes_table.c.answer_id == answers_table.c.id)
             .where(votes_table.c.vote == -1, answers_table.c.answer != "")  # pruned: nothing to review
             .order_by(votes_table.c.voted_at.desc())

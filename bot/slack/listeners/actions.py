@@ -1,4 +1,9 @@
-"""Button listeners: share an ephemeral answer in the channel, and 👍/👎 votes.
+"""Button listeners: share an ephemeral answer in the channel, 👍/👎 votes, and why a 👎.
+
+A vote is stored at the click; the answer's message is then replaced (through the click's
+response_url, which works for ephemeral answers too) so the pressed button says the vote
+is registered. A 👎 also opens a dialog asking why (`bot.slack.feedback`); closing it
+keeps the vote, submitting it adds the reason and a masked comment to the vote.
 
 An unknown answer (never recorded, or pruned) and a database that is away each get a
 short Swedish ephemeral text, never a failed listener.
@@ -10,9 +15,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.answer.types import Answer
+from bot.slack.feedback import FEEDBACK_REASON, reason_view, submitted
 from bot.slack.listeners.common import Payload
 from bot.slack.records import StoreUnavailable
-from bot.slack.rendering import FEEDBACK_DOWN, FEEDBACK_UP, SHARE, render_answer
+from bot.slack.rendering import FEEDBACK_DOWN, FEEDBACK_UP, SHARE, fallback_text, render_answer, voted_blocks
 from bot.slack.responder import Responder
 from bot.slack.texts import text as ui
 
@@ -48,7 +55,7 @@ def register(app: App, responder: Responder) -> None:
 
     @app.action(FEEDBACK_UP)
     @app.action(FEEDBACK_DOWN)
-    def on_vote(ack: Ack, body: Payload, action: Payload, respond: Respond) -> None:
+    def on_vote(ack: Ack, body: Payload, action: Payload, client: WebClient, respond: Respond) -> None:
         ack()
         up = action["action_id"] == FEEDBACK_UP
         try:
@@ -60,5 +67,34 @@ def register(app: App, responder: Responder) -> None:
         if answer is None or not known:  # e.g. an answer delivered while it could not be recorded
             respond(response_type="ephemeral", replace_original=False, text=ui("unknown_answer"))
             return
-        thanks = ui("thanks_up" if up else "thanks_down", answer.language)
-        respond(response_type="ephemeral", replace_original=False, text=thanks)
+        if not up:  # first: the trigger_id is valid for 3 seconds only
+            try:
+                client.views_open(trigger_id=body["trigger_id"], view=reason_view(action["value"]))
+            except SlackApiError as err:  # the vote stands; only its reason is not asked for
+                logger.warning("could not ask why the 👎: %s", err.response.get("error"))
+        respond(replace_original=True, **_shown_voted(body, answer, action["value"], up))
+
+    @app.view(FEEDBACK_REASON)
+    def on_reason(ack: Ack, body: Payload, view: Payload) -> None:
+        ack()  # closes the dialog; what was written is never logged
+        answer_id, reason, comment = submitted(view)
+        try:
+            stored = responder.records.explain(answer_id, body["user"]["id"], reason, comment)
+        except StoreUnavailable as error:
+            logger.warning("the reason for a 👎 on %s was lost: database away (%s)", answer_id, error)
+            return
+        if not stored:  # e.g. the vote was changed to 👍 while the dialog was open
+            logger.info("no 👎 on %s to add a reason to", answer_id)
+
+
+def _shown_voted(body: Payload, answer: Answer, answer_id: str, up: bool) -> Payload:
+    """Return `text` and `blocks` of the clicked answer's message with the vote shown as registered.
+
+    The message's own blocks come with the click (keeping e.g. a "Delat av" line); an
+    ephemeral message's do not, and are rendered again from the stored answer.
+    """
+    blocks = (body.get("message") or {}).get("blocks")
+    if not blocks:
+        ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
+        blocks = render_answer(answer, answer_id, share=ephemeral)["blocks"]
+    return {"text": fallback_text(answer), "blocks": voted_blocks(blocks, answer_id, answer.language, up)}
