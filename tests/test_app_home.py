@@ -162,12 +162,14 @@ def test_an_admin_pauses_a_channel_and_sets_its_step_from_the_home(home: Home) -
     answer_id = home.log.record(Answer(PNR_QUESTION, "Ja [1].", False, "sv", ()), channel="C1",
                                 thread_ts=None, user_id="U1")
     home.log.vote(answer_id, "U1", up=False)
+    assert home.log.explain(answer_id, "U1", "not_answered", None)
     home.opened("UADMIN")
     view = home.published()
     shown = texts(view)
     assert "<#C1>" in shown and "<#C2>" in shown  # an admin sees every scheduled channel
     assert action_ids(view).count("home_pause") == 2 and "home_step" in action_ids(view)
     assert "👎 1" in shown and "[personnummer]" in shown and "19900101" not in shown
+    assert "Svarade inte på frågan" in shown  # the latest 👎 with the reason its voter gave
 
     assert home.click("UADMIN", "home_pause", "C1") == 200
     paused = home.published(2)

@@ -74,7 +74,7 @@ def test_summary_and_export_format(engine: Engine) -> None:
     log.vote(first, "U3", up=True, now=T0)
     summary = log.summary(latest=2)
     assert (summary.up, summary.down, summary.share_up) == (1, 3, 0.25)
-    assert [q for _, q in summary.latest_down] == ["Andra?", "Andra?"]
+    assert [vote.question for vote in summary.latest_down] == ["Andra?", "Andra?"]
     records = log.downvoted()
     assert [r["question"] for r in records] == ["Andra?", "Första?"]
     assert records[0] == {

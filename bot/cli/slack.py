@@ -106,6 +106,7 @@ def feedback(
         table = Table(title="Senaste 👎")
         table.add_column("Tid")
         table.add_column("Fråga")
-        for voted_at, question in summary.latest_down:
-            table.add_row(voted_at.strftime("%Y-%m-%d %H:%M"), question)
+        table.add_column("Skäl")
+        for voted_at, question, reason in summary.latest_down:
+            table.add_row(voted_at.strftime("%Y-%m-%d %H:%M"), question, REASON_LABELS.get(reason or "", ""))
         console.print(table)

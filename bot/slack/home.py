@@ -16,7 +16,7 @@ from bot.ingest.cutting import shorten
 from bot.ingest.dates import swedish_date
 from bot.search.index import KnownDocument
 from bot.slack.mrkdwn import SECTION_LIMIT, escape, link
-from bot.slack.texts import HOME
+from bot.slack.texts import HOME, REASON_LABELS
 from bot.store.answers import FeedbackSummary
 
 Block = dict[str, Any]
@@ -156,7 +156,8 @@ def _feedback(content: HomeContent) -> list[Block]:
         return [*blocks, _context(content.feedback_note or HOME["feedback_unavailable"])]
     blocks.append(_section(HOME["votes"].format(up=summary.up, down=summary.down)))
     latest = [f"• {local_time(when)} – {escape(shorten(' '.join(q.split()), QUESTION_CHARS))}"
-              for when, q in summary.latest_down[:LATEST_DOWN]]
+              + (f" _({REASON_LABELS[reason]})_" if reason in REASON_LABELS else "")
+              for when, q, reason in summary.latest_down[:LATEST_DOWN]]
     blocks.append(_section("\n".join([HOME["latest_down"], *latest]) if latest else HOME["no_down"]))
     return blocks
 

@@ -13,7 +13,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Boolean,
@@ -85,13 +85,21 @@ class PostedAnswer:
     message_ts: str
 
 
+class DownVote(NamedTuple):
+    """One 👎: when, the question (masked) and the reason its voter gave (None: none)."""
+
+    voted_at: datetime
+    question: str
+    reason: str | None = None
+
+
 @dataclass(frozen=True)
 class FeedbackSummary:
     """Vote counts and the latest 👎 questions (newest first)."""
 
     up: int
     down: int
-    latest_down: list[tuple[datetime, str]]
+    latest_down: list[DownVote]
     by_reason: dict[str | None, int] = field(default_factory=dict)  # 👎 per reason; None: none given
 
     @property
@@ -240,7 +248,7 @@ class AnswerLog:
             rows = conn.execute(self._down_query().limit(latest)).mappings().all()
         return FeedbackSummary(
             up=by_vote.get(1, 0), down=by_vote.get(-1, 0),
-            latest_down=[(r["voted_at"], mask(r["question"]).text) for r in rows],
+            latest_down=[DownVote(r["voted_at"], mask(r["question"]).text, r["reason"]) for r in rows],
             by_reason=by_reason,
         )
 
