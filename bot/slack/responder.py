@@ -83,7 +83,7 @@ class Responder:
     """
 
     def __init__(self, answerer: Answerer, log: AnswerLog, timeout_seconds: float, *,
-                 outbox: Outbox | None = None, metrics: Metrics | None = None, workers: int = 8) -> None:
+                 outbox: Outbox | None = None, metrics: Metrics | None = None, workers: int = 2) -> None:
         self._answerer = answerer
         self._metrics = metrics or Metrics()
         self.records = AnswerRecords(log, self._metrics)
