@@ -269,7 +269,15 @@ class Services:
             metrics=self.metrics,
             overview=ScheduleOverview(self.posting_engine),  # the App Home reads what /hp schema reads
             knowledge=lambda: self.index,  # built when the App Home first needs it
+            report=self.report_files,  # the App Home's report buttons (admins)
         )
+
+    def report_files(self, year: int) -> list[tuple[str, bytes]]:
+        """Return `year`'s HP report as files (the Markdown and the PNG chart)."""
+        from bot.schedules.report import gather
+        from bot.schedules.report_render import report_files
+
+        return report_files(gather(self.database, year, self.schedules))
 
 
 class _Deferred:

@@ -38,7 +38,7 @@ SCHEDULES = [
     {"name": "alfa-hp", "kind": "hp", "channel": "C1", "weekday": "fredag", "time": "09:00",
      "start_date": "2026-11-01"},
     {"name": "alfa-apt", "kind": "apt", "channel": "C1", "weekday": "tisdag", "time": "09:00",
-     "start_date": "2026-11-01", "start_step": 3},
+     "week_of_month": 2, "start_date": "2026-11-01", "start_step": 3},  # weekly, it would take every HP-punkt
     {"name": "beta-hp", "kind": "hp", "channel": "C2", "weekday": "onsdag", "time": "10:00",
      "start_date": "2026-11-01"},
 ]
@@ -149,7 +149,8 @@ def test_home_shows_the_next_posts_and_step_of_the_users_channels(home: Home, sl
     assert view["type"] == "home"
     assert "<#C1>" in shown and "<#C2>" not in shown  # U1 is in C1 (and C7, which has no schedule)
     assert "HP-punkt fredag 4 december 2026 kl. 09:00" in shown
-    assert "APT-dagordning tisdag 1 december 2026 kl. 09:00 – Respekttrappan steg 3 av 7: Quizza!" in shown
+    assert ("APT-dagordning tisdag 1 december 2026 kl. 09:00 (för APT tisdag 8 december kl. 09.00)"
+            " – Respekttrappan steg 3 av 7: Quizza!") in shown  # the agenda goes out a week ahead
     assert "<https://respekttrappan.se|Respekttrappan>" in shown and "APT – arbetsplatsträff" in shown
     assert "fredag 20 november 2026 kl. 14:05" in shown  # when the index changed, Swedish local time
     assert "Hur tar vi upp jämställdhet på APT?" in shown  # an example for an indexed document

@@ -200,3 +200,35 @@ def test_two_replicas_answer_a_redelivered_question_once_while_the_database_is_a
     finally:
         first_server.shutdown()
         second_server.shutdown()
+
+
+def test_a_question_claimed_by_reaction_is_not_taken_again_when_the_database_returns(
+        slack: SlackStandIn, tmp_path: Path) -> None:
+    """Replica A claims by 👀 while its database is away; the same event reaches B just after B's came back.
+
+    A's claim left no row, so B's insert succeeds: B must still see A's 👀 and leave it.
+    """
+    first_dir, second_dir = tmp_path / "r1", tmp_path / "r2"
+    first_dir.mkdir(), second_dir.mkdir()
+    first, first_server = start(slack, first_dir, Metrics())
+    second, second_server = start(slack, second_dir, Metrics())
+    try:
+        break_database(first.engine, first_dir)
+        shutil.move(second_dir / "db", second_dir / "away")  # B's outage, and B saw it
+        second.engine.dispose()
+        assert second.event(mention(channel="C8", ts="800.000001")) == 200
+        slack.wait_for("chat.stopStream")
+        shutil.move(second_dir / "away", second_dir / "db")  # back: B's claims write rows again
+
+        event = mention(ts="600.000001")
+        assert first.event(event, event_id="Ev600") == 200  # A: no database, claims it by 👀
+        slack.wait_for("reactions.add", 2)
+        assert second.event(event, event_id="Ev600") == 200  # B: its row is written, and yet
+        first.event(mention(channel="C9", ts="900.000001"))  # sentinels: each replica's queue drained
+        second.event(mention(channel="C9", ts="900.000002"))
+        slack.wait_for("chat.stopStream", 4)
+        threads = sorted(c.args["thread_ts"] for c in slack.calls_to("chat.startStream"))
+        assert threads == ["600.000001", "800.000001", "900.000001", "900.000002"]
+    finally:
+        first_server.shutdown()
+        second_server.shutdown()

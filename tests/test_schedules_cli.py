@@ -29,6 +29,7 @@ ENTRIES = [
         "week_of_month": 3,
         "start_date": "2026-01-01",
         "start_step": 2,
+        "agenda_days_before": 0,  # on the day of the meeting: the default, a week before, is tested below
     },
 ]
 
@@ -54,14 +55,10 @@ def bot(*args: str):
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
 
-@pytest.mark.parametrize(
-    ("kind", "name", "now"), [("hp", "alfa", "09:00"), ("apt", "apt", "10:00")]
-)
+@pytest.mark.parametrize(("kind", "name", "now"), [("hp", "alfa", "09:00"), ("apt", "apt", "10:00")])
 def test_preview_prints_exactly_what_post_due_posts(slack, kind: str, name: str, now: str) -> None:
     """The preview of 2026-12-18 is byte for byte the message that goes out then."""
-    preview = bot(
-        "preview", kind, "--schedule", name, "--date", "2026-12-18", "--now", "2026-12-18T08:00"
-    )
+    preview = bot("preview", kind, "--schedule", name, "--date", "2026-12-18", "--now", "2026-12-18T08:00")
     assert preview.exit_code == 0, preview.stderr
     assert "fredag 18 december 2026" in preview.stderr
     result = bot("post-due", "--now", f"2026-12-18T{now}")
@@ -71,12 +68,10 @@ def test_preview_prints_exactly_what_post_due_posts(slack, kind: str, name: str,
 
 
 def test_preview_of_a_later_date_counts_the_posts_before_it(slack) -> None:
-    """The post of 1 January (moved to 4 January) comes after those of 18 and 28 December."""
-    preview = bot(
-        "preview", "hp", "--schedule", "alfa", "--date", "2027-01-04", "--now", "2026-12-17T12:00"
-    )
-    assert "HP-punkt: Icke-diskriminering" in preview.stdout
-    assert "måndag 4 januari 2027 kl. 09:00" in preview.stderr
+    """The post of 8 January comes after that of 18 December (25 December and 1 January are skipped)."""
+    preview = bot("preview", "hp", "--schedule", "alfa", "--date", "2027-01-04", "--now", "2026-12-17T12:00")
+    assert "HP-punkt: Tillgänglighet" in preview.stdout
+    assert "fredag 8 januari 2027 kl. 09:00" in preview.stderr
 
 
 def test_preview_errors(slack) -> None:
@@ -116,7 +111,8 @@ def test_schedules_lists_upcoming_and_missed(slack) -> None:
     listing = bot("schedules", "--now", "2026-12-21T12:00")
     assert listing.exit_code == 0
     out = listing.stdout
-    assert "Kommande inlägg" in out and "2026-12-28 09:00" in out and "2027-01-15 10:00" in out
+    assert "Kommande inlägg" in out and "2027-01-08 09:00" in out and "2027-01-15 10:00" in out
+    assert "hoppas över: juldagen" in out and "hoppas över: nyårsdagen" in out
     assert "Missade och misslyckade" in out and "2026-12-18 09:00" in out
     assert out.count("missat") == 2
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from bot.evaluation.slack_standin import SlackStandIn
 from bot.store.schedule_tables import POSTS
+from bot.store.traces import PostKey, PostTraces
 from tests.pg import temp_schema
 from tests.test_schedules_fixtures import (
     FakeRetriever,
@@ -43,8 +44,8 @@ def slack():
 
 
 def test_step_sequence_survives_restarts_on_postgres(tmp_path: Path, pg_url: str, slack) -> None:
-    """1→7→1 with a new engine (a restart) before every APT, state in PostgreSQL."""
-    apt = schedule(kind="apt", weekday="måndag")
+    """1→7→1 (each APT marked held) with a new engine (a restart) before every APT, state in PostgreSQL."""
+    apt = schedule(kind="apt", agenda_days_before=0, weekday="måndag")
     settings = settings_for(tmp_path, pg_url, slack.url)
     mondays = [
         "2026-02-02",
@@ -59,8 +60,12 @@ def test_step_sequence_survives_restarts_on_postgres(tmp_path: Path, pg_url: str
     ]
     for monday in mondays:
         engine = build_engine(settings, client_for(slack.url), [apt], FakeRetriever())
-        assert [o.status for o in engine.post_due(at(f"{monday} 09:00"))] == ["posted"]
+        (outcome,) = engine.post_due(at(f"{monday} 09:00"))
+        assert outcome.status == "posted"
         assert engine.post_due(at(f"{monday} 09:01")) == []
+        occ = outcome.occurrence  # the APT was held: "Genomförd ✅" moves the step on
+        assert PostTraces(engine.store.engine).mark_held(PostKey(occ.schedule, occ.nominal, occ.channel), "U1",
+                                                         at(f"{monday} 10:00"))
     texts = [c.args["text"] for c in slack.calls_to("chat.postMessage")]
     assert [int(t.split("Steg ")[1][0]) for t in texts] == [1, 2, 3, 4, 5, 6, 7, 1, 2]
 
@@ -102,6 +107,7 @@ def test_two_post_due_processes_post_each_occurrence_once(
         {
             "name": f"apt-{c}",
             "kind": "apt",
+            "agenda_days_before": 0,
             "channel": c,
             "weekday": "fredag",
             "time": "09:00",
@@ -132,7 +138,7 @@ def test_two_post_due_processes_post_each_occurrence_once(
     assert per_channel == {c: 5 for c in channels}  # 6, 13, 20, 27 Nov and 4 Dec
     for channel in channels:
         steps = [c.args["text"].split("Steg ")[1][0] for c in calls if c.args["channel"] == channel]
-        assert steps == ["1", "2", "3", "4", "5"]
+        assert steps == ["1"] * 5  # no APT was marked "Genomförd ✅": the step stays (tests/test_held.py)
     engine = build_engine(settings_for(tmp_path, pg_url, slack.url), None, [], FakeRetriever())
     with engine.store.engine.connect() as conn:
         rows = conn.execute(select(POSTS.c.status, func.count()).group_by(POSTS.c.status)).all()

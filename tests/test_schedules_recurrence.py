@@ -6,7 +6,7 @@ import holidays
 import pytest
 from holidays.constants import DE_FACTO
 
-from bot.schedules.recurrence import is_workday, next_occurrences, occurrences
+from bot.schedules.recurrence import deviations, is_workday, next_occurrences, occurrences
 from tests.test_schedules_fixtures import STHLM, at, schedule
 
 UTC = dt.UTC
@@ -58,21 +58,31 @@ def test_friday_christmas_is_skipped() -> None:
     assert _local(found) == ["2026-12-18 09:00 CET", "2027-01-08 09:00 CET"]
 
 
-def test_friday_christmas_moves_to_next_workday() -> None:
-    """With next_workday the 2026-12-25 post goes out Monday 2026-12-28; the key stays 12-25."""
+def test_friday_christmas_is_not_moved_into_the_next_week() -> None:
+    """next_workday never leaves the ISO week: Friday 25 December and 1 January are skipped, with reasons."""
     rule = schedule(holiday_policy="next_workday")
+    found = occurrences(rule, at("2026-12-21 00:00"), at("2027-01-09 00:00"))
+    assert _local(found) == ["2027-01-08 09:00 CET"]
+    assert [(d.nominal, d.reason) for d in deviations(rule, dt.date(2026, 12, 21), dt.date(2027, 1, 9))] == [
+        (dt.date(2026, 12, 25), "hoppas över: juldagen (nästa vardag, 28 december, är i nästa vecka)"),
+        (dt.date(2027, 1, 1), "hoppas över: nyårsdagen (nästa vardag, 4 januari, är i nästa vecka)"),
+    ]
+
+
+def test_friday_christmas_moves_to_the_workday_before() -> None:
+    """previous_workday: 25 December → Wednesday 23 December (24th is julafton); the key stays 12-25."""
+    rule = schedule(holiday_policy="previous_workday")
     found = occurrences(rule, at("2026-12-21 00:00"), at("2027-01-05 00:00"))
-    assert _local(found) == ["2026-12-28 09:00 CET", "2027-01-04 09:00 CET"]
+    assert _local(found) == ["2026-12-23 09:00 CET", "2026-12-30 09:00 CET"]
     assert [o.nominal for o in found] == [dt.date(2026, 12, 25), dt.date(2027, 1, 1)]
+    assert [o.note for o in found] == ["flyttad från 25 december (juldagen)", "flyttad från 1 januari (nyårsdagen)"]
 
 
 def test_a_moved_post_is_found_from_a_window_after_its_nominal_date() -> None:
-    """The window is about when the post is due, not the nominal date."""
-    rule = schedule(holiday_policy="next_workday")
-    found = occurrences(rule, at("2026-12-27 00:00"), at("2026-12-28 12:00"))
-    assert [(o.nominal, o.due_at) for o in found] == [
-        (dt.date(2026, 12, 25), at("2026-12-28 09:00"))
-    ]
+    """The window is about when the post is due, not the nominal date (Easter Monday → Tuesday)."""
+    rule = schedule(weekday="måndag", holiday_policy="next_workday")
+    found = occurrences(rule, at("2026-04-07 00:00"), at("2026-04-07 12:00"))
+    assert [(o.nominal, o.due_at) for o in found] == [(dt.date(2026, 4, 6), at("2026-04-07 09:00"))]
 
 
 @pytest.mark.parametrize(
@@ -94,9 +104,7 @@ def test_workdays(day: str, workday: bool) -> None:
     assert is_workday(dt.date.fromisoformat(day)) is workday
 
 
-@pytest.mark.parametrize(
-    ("year", "midsommarafton"), [(2026, dt.date(2026, 6, 19)), (2027, dt.date(2027, 6, 25))]
-)
+@pytest.mark.parametrize(("year", "midsommarafton"), [(2026, dt.date(2026, 6, 19)), (2027, dt.date(2027, 6, 25))])
 def test_de_facto_eves_are_holidays(year: int, midsommarafton: dt.date) -> None:
     """python-holidays' DE_FACTO category names the three eves, and they are not workdays."""
     eves = {midsommarafton, dt.date(year, 12, 24), dt.date(year, 12, 31)}
@@ -105,11 +113,15 @@ def test_de_facto_eves_are_holidays(year: int, midsommarafton: dt.date) -> None:
     assert all(day.weekday() < 5 and not is_workday(day) for day in eves)
 
 
-def test_eve_moves_to_next_workday() -> None:
-    """Thursday julafton moves past juldagen and the weekend to Monday."""
-    rule = schedule(weekday="torsdag", holiday_policy="next_workday")
-    found = occurrences(rule, at("2026-12-24 00:00"), at("2026-12-29 00:00"))
-    assert _local(found) == ["2026-12-28 09:00 CET"]
+def test_eve_moves_within_its_week_or_is_skipped() -> None:
+    """Thursday julafton: next_workday would be Monday (next week), so it is skipped; previous_workday → Wednesday."""
+    found = occurrences(
+        schedule(weekday="torsdag", holiday_policy="next_workday"), at("2026-12-24 00:00"), at("2026-12-29 00:00")
+    )
+    assert found == []
+    earlier = schedule(weekday="torsdag", holiday_policy="previous_workday")
+    found = occurrences(earlier, at("2026-12-21 00:00"), at("2026-12-29 00:00"))
+    assert _local(found) == ["2026-12-23 09:00 CET"]
 
 
 def test_every_second_week_counts_from_the_first_meeting() -> None:

@@ -58,22 +58,23 @@ def commands(settings) -> ScheduleCommands:
     return commands
 
 
-@pytest.mark.parametrize(
-    "text", ["", "vad är jämställdhet?", "schema för APT?", "steg 3 i trappan"]
-)
+@pytest.mark.parametrize("text", ["", "vad är jämställdhet?", "schema för APT?", "steg 3 i trappan"])
 def test_other_text_is_not_a_schedule_command(commands: ScheduleCommands, text: str) -> None:
     """Anything else is left to the question answerer."""
     assert commands.handle(text, "U1", "C1") is None
 
 
 def test_schema_is_for_everyone(commands: ScheduleCommands) -> None:
-    """Lists the channel's upcoming posts, with the Christmas post moved to Monday."""
+    """Lists the channel's upcoming posts; 25 December and 1 January are listed as skipped, with why."""
     reply = commands.handle("schema", "USOMEONE", "C1")
     assert reply is not None
     lines = reply.splitlines()
     assert lines[0] == "*Kommande inlägg i kanalen*"
     assert lines[1] == "• HP-punkt fredag 18 december 2026 kl. 09:00"
-    assert lines[2] == "• HP-punkt måndag 28 december 2026 kl. 09:00"
+    assert lines[2] == "• HP-punkt fredag 8 januari 2027 kl. 09:00"
+    skipped = "• HP-punkt fredag 25 december 2026: hoppas över: juldagen (nästa vardag, 28 december, är i nästa vecka)"
+    assert skipped in lines
+    assert "*Flyttas eller hoppas över*" in lines
     assert commands.handle("schema", "U1", "C9") == "Den här kanalen har inga schemalagda inlägg."
 
 
@@ -99,17 +100,16 @@ def test_skip_next_post(commands: ScheduleCommands, settings, tmp_path: Path) ->
     assert reply == ":fast_forward: Hoppar över HP-punkt fredag 18 december 2026 kl. 09:00."
     assert "(hoppas över)" in (commands.handle("schema", "U1", "C1") or "")
     reply = commands.handle("hoppa", "UADMIN", "C1")
-    assert reply is not None and "måndag 28 december" in reply
+    assert reply is not None and "fredag 8 januari" in reply
     with SlackStandIn() as slack:
         settings = settings.model_copy(update={"slack_api_url": slack.url})
         engine = build_engine(settings, client_for(slack.url), retriever=FakeRetriever())
         assert engine.post_due(at("2026-12-18 09:00")) == []
-        assert engine.post_due(at("2026-12-28 09:00")) == []
-        outcomes = engine.post_due(at("2027-01-04 09:00"))  # 1 January, moved
-        assert [(o.occurrence.schedule, o.status) for o in outcomes] == [
-            ("alfa", "posted"),
-            ("apt", "posted"),
-        ]
+        outcomes = engine.post_due(at("2026-12-28 08:30"))  # the agenda of the APT of 4 January
+        assert [(o.occurrence.schedule, o.status) for o in outcomes] == [("apt", "posted")]
+        assert engine.post_due(at("2027-01-08 09:00")) == []
+        outcomes = engine.post_due(at("2027-01-15 09:00"))
+        assert [(o.occurrence.schedule, o.status) for o in outcomes] == [("alfa", "posted")]
         texts = {c.args["channel"]: c.args["text"] for c in slack.calls_to("chat.postMessage")}
         assert "Jämställdhet" in texts["C1"] and "Steg 1 av 7" in texts["C2"]
 
@@ -150,6 +150,6 @@ def test_engine_state_is_shared_with_the_poster(commands: ScheduleCommands, sett
             ],
             FakeRetriever(),
         )
-        engine.post_due(at("2027-01-04 08:30"))
+        engine.post_due(at("2027-01-25 08:30"))  # the agenda of the APT of 1 February
         (call,) = slack.calls_to("chat.postMessage")
         assert "Steg 6 av 7: Kartlägg!" in call.args["text"]

@@ -8,6 +8,7 @@ import typer
 from pydantic import ValidationError
 
 from bot.cli import core as cli_core
+from bot.cli import report as cli_report
 from bot.cli import schedules as cli_schedules
 from bot.cli import slack as cli_slack
 from bot.cli.logs import configure_logging
@@ -39,6 +40,7 @@ def _configure(ctx: typer.Context) -> None:
 cli_core.register(app)
 cli_slack.register(app)
 cli_schedules.register(app)
+cli_report.register(app)
 
 
 def main() -> None:

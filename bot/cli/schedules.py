@@ -30,6 +30,7 @@ class Kind(StrEnum):
 
     hp = "hp"
     apt = "apt"
+    reminder = "reminder"
 
 
 def _now(value: str | None) -> dt.datetime:
@@ -85,21 +86,29 @@ def schedules(
     now: Annotated[str | None, typer.Option(hidden=True)] = None,
 ) -> None:
     """List upcoming posts, and posts that were missed or failed."""
-    from bot.schedules.planner import KIND_LABELS, upcoming
+    from bot.schedules.planner import KIND_LABELS, ahead, describe_deviation, pauses_ahead, upcoming, what_for
+    from bot.schedules.recurrence import REMINDER_SUFFIX
     from bot.wiring import Services
 
     settings: Settings = ctx.obj
     with translated():
         engine = Services(settings).schedule_engine(posting=False, required=True)
     console = Console(width=120)
-    table = Table("När", "Schema", "Typ", "Kanal", "Status", title="Kommande inlägg")
+    table = Table("När", "Schema", "Typ", "Kanal", "Status", "Möte", title="Kommande inlägg")
     for item in upcoming(engine, _now(now), count):
         occ = item.occurrence
         status = "hoppas över" if item.status == "skipped" else ""
         table.add_row(
-            f"{occ.due_at:%Y-%m-%d %H:%M}", occ.schedule, KIND_LABELS[occ.kind], occ.channel, status
+            f"{occ.due_at:%Y-%m-%d %H:%M}", occ.source, KIND_LABELS[occ.kind], occ.channel, status,
+            what_for(occ),
         )
     console.print(table)
+    moved = Table("Möte", "Schema", "Kanal", "Skäl", title="Flyttade och överhoppade möten (ett år framåt)")
+    for found in ahead(engine, _now(now), 365):
+        moved.add_row(f"{found.nominal:%Y-%m-%d}", found.schedule, found.channel, describe_deviation(found))
+    console.print(moved)
+    for line in pauses_ahead(engine, _now(now)):
+        console.print(f"Uppehåll {line}", markup=False)
     problems = Table(
         "Skulle ha postats",
         "Schema",
@@ -109,11 +118,8 @@ def schedules(
         title="Missade och misslyckade inlägg",
     )
     for row in engine.store.problems():
-        local = (
-            row.due_at.astimezone(engine.schedules[row.schedule].tz)
-            if row.schedule in engine.schedules
-            else row.due_at
-        )
+        source = row.schedule.removesuffix(REMINDER_SUFFIX)  # a reminder is claimed as "<name>+påminnelse"
+        local = row.due_at.astimezone(engine.schedules[source].tz) if source in engine.schedules else row.due_at
         problems.add_row(
             f"{local:%Y-%m-%d %H:%M}",
             row.schedule,
@@ -126,7 +132,7 @@ def schedules(
 
 def preview(
     ctx: typer.Context,
-    kind: Annotated[Kind, typer.Argument(help="hp eller apt")],
+    kind: Annotated[Kind, typer.Argument(help="hp, apt eller reminder (APT:ns påminnelse)")],
     schedule: Annotated[str, typer.Option(help="Schemats namn i schedules.yaml.")],
     date: Annotated[str | None, typer.Option(help="YYYY-MM-DD; annars nästa inlägg.")] = None,
     now: Annotated[str | None, typer.Option(hidden=True)] = None,
@@ -146,11 +152,11 @@ def preview(
     found = engine.schedules.get(schedule)
     if found is None:
         raise fail(f"schemat {schedule!r} finns inte i {settings.schedules_file}", CONFIG_ERROR)
-    if found.kind != kind.value:
+    if found.kind != kind.value and not (kind is Kind.reminder and found.reminder is not None):
         raise fail(f"schemat {schedule!r} är av typen {found.kind}, inte {kind.value}", CONFIG_ERROR)
     try:
         with translated():
-            occ, text = render_preview(engine, schedule, day, _now(now))
+            occ, text = render_preview(engine, schedule, day, _now(now), kind is Kind.reminder)
     except LookupError as exc:  # no occurrence on that date, or none ahead
         raise fail(exc, CONFIG_ERROR) from None
     typer.echo(f"{describe(occ)} i {occ.channel}:", err=True)

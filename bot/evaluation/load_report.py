@@ -60,12 +60,17 @@ def report(*, rate: float, seconds: float, replicas: int, fault: str | None, que
         "events": dict(Counter(kind for kind, _, _ in acks)),
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "ack_ms": _ms([s for _, _, s in acks], 50, 99),
+        "ack_ms_by_kind": {kind: _ms([s for k, _, s in acks if k == kind], 50, 99)
+                           for kind in sorted({k for k, _, _ in acks})},
         "sender_late_ms": _ms(late, 99),  # open loop: how late the sender itself sent
         "questions": len(questions),
         "answered": len(answered),
         "told_only": sum(1 for o in got if o.told_at and not o.answered_at),
         "lost": sum(1 for o in got if not (o.answered_at or o.told_at)),
         "duplicated": sum(1 for o in got if len(o.answers) > 1),
+        # when each doubled question was sent (s after sending started) and where: DM or channel
+        "duplicated_examples": [(round(q.sent_at - sent[0], 2), "dm" if q.channel.startswith("D") else "channel")
+                                for q, o in zip(questions, got, strict=True) if len(o.answers) > 1][:10],
         "unmatched_answers": unmatched,
         "answers_per_second": round(len(answered) / span, 2) if span > 0 else 0.0,
         "first_post_ms": _ms(first, 50, 99),

@@ -16,6 +16,12 @@ Block Kit limits (50 blocks, 3,000 characters a section text, ...) are checked t
 
 Any POST outside `/api/` (e.g. a slash command's `response_url`, see `response_url()`)
 is recorded as a call of the pseudo-method "response_url" and answered `{"ok": true}`.
+
+File uploads follow Slack's three steps (docs.slack.dev/messaging/working-with-files):
+files.getUploadURLExternal hands out an upload URL on the stand-in (`/upload/<file id>`),
+the POST of the file's bytes there is recorded as the pseudo-method "file_upload" and must
+bring exactly the declared `length`, and files.completeUploadExternal may only name files
+uploaded so. The finished files are in `uploads` (file id → filename, title, channel, data).
 """
 
 from __future__ import annotations
@@ -88,6 +94,20 @@ NEWER_METHODS: dict[str, dict[str, Any]] = {
         ["channel_id", "thread_ts", "title"], {"channel_id": _S, "thread_ts": _S, "title": _S}
     ),
     "apps.connections.open": _schema([], {}),
+    "files.getUploadURLExternal": _schema(
+        ["filename", "length"],
+        {"filename": _S,
+         "length": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": "^[1-9][0-9]*$"}]},
+         "alt_txt": {"type": "string", "maxLength": 1000}, "snippet_type": _S},
+    ),
+    "files.completeUploadExternal": _schema(
+        ["files"],
+        {"files": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["id"], "additionalProperties": False,
+            "properties": {"id": _S, "title": _S, "highlight_type": _S}}},
+         "channel_id": _S, "channels": _S, "initial_comment": _S, "thread_ts": _S,
+         "blocks": {"type": ["array", "string"]}},
+    ),
 }
 
 # Arguments the v2 spec predates, of methods it has (docs.slack.dev/reference/methods/<method>):
@@ -105,7 +125,7 @@ NEWER_ARGS: dict[str, dict[str, Any]] = {
 # slack_sdk's `WebClient(team_id=...)` (which Bolt builds for every request) adds `team_id`
 # to every call, as org-wide apps need; Slack accepts it on every method.
 _ALWAYS_KNOWN = {"token", "team_id"}
-_JSON_ARGS = ("blocks", "attachments", "metadata", "chunks", "prompts", "loading_messages", "view")
+_JSON_ARGS = ("blocks", "attachments", "metadata", "chunks", "prompts", "loading_messages", "view", "files")
 
 
 @dataclass
@@ -240,6 +260,7 @@ class SlackStandIn:
         self._holds: dict[str, list[float]] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}  # posted messages by channel, oldest first
         self.reactions: set[tuple[str, str, str]] = set()  # (channel, timestamp, name) the bot added
+        self.uploads: dict[str, dict[str, Any]] = {}  # file id → filename, length, data, title, channel
         self._counter = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -337,6 +358,7 @@ class SlackStandIn:
             self._holds.clear()
             self.messages.clear()
             self.reactions.clear()
+            self.uploads.clear()
 
     def check(self, method: str, args: dict[str, Any], headers: dict[str, str]) -> list[str]:
         """Return the spec violations of one call."""
@@ -363,6 +385,8 @@ class SlackStandIn:
             problems += [f"{method}: {p}" for p in block_kit_problems(args["blocks"])]
         if "view" in args:
             problems += [f"{method}: {p}" for p in view_problems(args["view"])]
+        if method == "files.completeUploadExternal":
+            problems += self._complete_problems(args)
         if method == "assistant.threads.setSuggestedPrompts" and "thread_ts" in args:
             # docs.slack.dev/reference/methods/assistant.threads.setSuggestedPrompts: thread_ts is for the
             # legacy assistant_view only; "Including it in a call for an agent app will cause the call to
@@ -377,6 +401,8 @@ class SlackStandIn:
         call = Call(method, args, headers)
         if method == "response_url":
             problems = [f"response_url: {p}" for p in block_kit_problems(args.get("blocks", []))]
+        elif method == "file_upload":
+            problems = self._upload_problems(args)
         else:
             problems = self.check(method, args, headers)
         with self._cond:
@@ -410,6 +436,8 @@ class SlackStandIn:
             message = self._keep(channel, message, args)
         if method == "conversations.history":
             return {"ok": True, **self._history(channel, args)}
+        if method.startswith("file"):
+            return self._files(method, args)
         if method in {"reactions.add", "reactions.remove"}:  # Slack's own answer to a second add
             key = (channel, str(args.get("timestamp")), str(args.get("name")))
             if method == "reactions.add" and key in self.reactions:
@@ -448,6 +476,37 @@ class SlackStandIn:
         self.messages.setdefault(channel, []).append(message)
         return message
 
+    def _files(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Answer the three steps of an upload (see the module's docstring)."""
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._counter):08d}"
+            self.uploads[file_id] = {"filename": args.get("filename"), "length": int(args.get("length") or 0)}
+            return {"ok": True, "file_id": file_id, "upload_url": self.url.removesuffix("api/") + f"upload/{file_id}"}
+        if method == "file_upload":
+            return {"ok": True}  # Slack's upload URL answers 200 with a short text
+        files: list[Any] = args["files"] if isinstance(args.get("files"), list) else []
+        for item in files:
+            self.uploads.get(str(item.get("id")), {}).update(
+                title=item.get("title"), channel=args.get("channel_id") or args.get("channels"), done=True)
+        return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+
+    def _upload_problems(self, args: dict[str, Any]) -> list[str]:
+        """Check a file's bytes against what files.getUploadURLExternal was told; keep them."""
+        with self._cond:
+            upload = self.uploads.get(str(args.get("file_id")))
+            if upload is None:
+                return [f"file_upload: {args.get('file_id')} was never handed out by files.getUploadURLExternal"]
+            upload["data"] = args["data"]
+        if len(args["data"]) != upload["length"]:
+            return [f"file_upload: {len(args['data'])} bytes, {upload['length']} declared"]
+        return []
+
+    def _complete_problems(self, args: dict[str, Any]) -> list[str]:
+        """Return the files of a files.completeUploadExternal that were not uploaded first."""
+        files: list[Any] = args["files"] if isinstance(args.get("files"), list) else []
+        return [f"files.completeUploadExternal: {f.get('id')} was not uploaded" for f in files
+                if isinstance(f, dict) and "data" not in self.uploads.get(str(f.get("id")), {})]
+
     def _history(self, channel: str, args: dict[str, Any]) -> dict[str, Any]:
         """Return the channel's stored messages, newest first, as conversations.history pages them."""
         oldest, latest = float(args.get("oldest") or 0), float(args.get("latest") or "inf")
@@ -485,7 +544,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         headers = {k.lower(): v for k, v in self.headers.items()}
         args: dict[str, Any] = dict(parse_qsl(parts.query))
-        if "json" in headers.get("content-type", "") and body:
+        if parts.path.startswith("/upload/"):  # a file's bytes (files.getUploadURLExternal's URL)
+            args = {"file_id": parts.path.removeprefix("/upload/"), "data": body}
+        elif "json" in headers.get("content-type", "") and body:
             args.update(json.loads(body))
         elif body:
             args.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
@@ -494,6 +555,8 @@ class _Handler(BaseHTTPRequestHandler):
                 args[key] = json.loads(args[key])
         if parts.path.startswith("/api/"):
             method = parts.path.removeprefix("/api/")
+        elif parts.path.startswith("/upload/"):
+            method = "file_upload"
         else:
             method = "response_url"
         status, payload, extra = self.owner._handle(method, args, headers)

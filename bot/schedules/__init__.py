@@ -2,6 +2,7 @@
 
 config      schedules.yaml → validated `Schedule` entries
 recurrence  pure: schedule + time window → `Occurrence`s (DST, Swedish holidays)
+weekly      pure: one HP-punkt per channel and ISO week (an APT before a weekly HP-punkt)
 rotation    pure: per-channel principle rotation and Respekttrappan step
 claims      claims per occurrence and state per channel (tables in `bot.store.schedule_tables`)
 content     templates in prompts/ + knowledge → Slack mrkdwn text

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.engine import Connection
 
 from bot.schedules.recurrence import Occurrence
-from bot.schedules.rotation import ChannelState
+from bot.schedules.rotation import ChannelState, advance
 from bot.store.leases import insert_ignore
 from bot.store.schedule_tables import CHANNELS, POSTS, SEEN
 
@@ -130,20 +130,23 @@ class ScheduleStore:
             )
 
     def mark_posted(
-        self, occ: Occurrence, token: str, now: dt.datetime, ts: str, new_state: ChannelState
+        self, occ: Occurrence, token: str, now: dt.datetime, ts: str, state: ChannelState,
+        start_step: int = 1,
     ) -> bool:
-        """Mark `occ` posted and store the advanced channel state in one transaction."""
+        """Mark `occ` posted with what it showed in `state`, and store the advanced state, at once."""
+        shown = {"principle": state.principle() if occ.kind in {"hp", "apt"} else None,
+                 "step": state.step(start_step) if occ.kind == "apt" else None}
         with self.engine.begin() as conn:
             done = (
                 conn.execute(
                     update(POSTS)
                     .where(_key(occ), POSTS.c.token == token)
-                    .values(status="posted", posted_at=now, message_ts=ts, error=None)
+                    .values(status="posted", posted_at=now, message_ts=ts, error=None, **shown)
                 ).rowcount
                 == 1
             )
             if done:
-                self._save_state(conn, new_state)
+                self._save_state(conn, advance(state, occ.kind, start_step))
             return done
 
     def mark_failed(self, occ: Occurrence, token: str, error: str) -> None:
@@ -165,7 +168,8 @@ class ScheduleStore:
             )
         if row is None:
             return ChannelState(channel)
-        return ChannelState(channel, row["hp_count"], row["next_step"], bool(row["paused"]))
+        return ChannelState(channel, row["hp_count"], row["next_step"], bool(row["paused"]),
+                            row["last_step"])
 
     def set_paused(self, channel: str, paused: bool) -> None:
         """Pause or resume the channel's scheduled posts."""
@@ -185,7 +189,7 @@ class ScheduleStore:
         conn.execute(
             update(CHANNELS)
             .where(CHANNELS.c.channel == state.channel)
-            .values(hp_count=state.hp_count, next_step=state.next_step)
+            .values(hp_count=state.hp_count, next_step=state.next_step, last_step=state.last_step)
         )
 
     def problems(self, limit: int = 50) -> list[PostRow]:

@@ -25,8 +25,9 @@ from typing import Literal, Protocol
 from bot.schedules.claims import TERMINAL, PostRow, ScheduleStore
 from bot.schedules.config import Schedule
 from bot.schedules.content import Composer
-from bot.schedules.recurrence import Occurrence, occurrences
+from bot.schedules.recurrence import REMINDER_SUFFIX, Occurrence
 from bot.schedules.rotation import advance
+from bot.schedules.weekly import channel_posts
 
 RunStatus = Literal["posted", "failed", "missed", "paused", "taken", "due"]
 Rows = dict[tuple[str, dt.date], PostRow]  # the stored occurrences by (schedule, nominal date)
@@ -82,17 +83,24 @@ class ScheduleEngine:
         self.store, self.composer, self.poster = store, composer, poster
         self.grace, self.lease = grace, lease
 
+    def claim_names(self) -> list[str]:
+        """Return the names the posts are claimed under (an APT reminder has its own)."""
+        return [*self.schedules, *(name + REMINDER_SUFFIX for name in self.schedules)]
+
     def due(self, now: dt.datetime, record: bool = True) -> list[Occurrence]:
         """Return the occurrences up to `now` a run has to settle, by channel, oldest first.
 
         A schedule's window starts one grace period before it was first seen: a new
-        schedule catches up on recent posts but does not report older ones as missed.
+        schedule catches up on recent posts but does not report older ones as missed. A
+        meeting that gives way to another HP-punkt of its channel that week is not due
+        (`bot.schedules.weekly`): like a holiday, it is neither posted nor stored.
         """
         found: list[Occurrence] = []
-        for schedule in self.schedules.values():
+        schedules = list(self.schedules.values())
+        for schedule in schedules:
             seen = self.store.first_seen(schedule.name, now, record=record)
             start = max(seen - self.grace, now - LOOKBACK)
-            found += occurrences(schedule, start, now)
+            found += channel_posts(schedules, schedule, start, now)
         return sorted(found, key=lambda o: (o.channel, o.due_at, o.schedule))
 
     def post_due(self, now: dt.datetime, dry_run: bool = False) -> list[Outcome]:
@@ -104,7 +112,7 @@ class ScheduleEngine:
         due = self.due(now, record=not dry_run)
         if not due:
             return []
-        rows = self.store.rows(list(self.schedules), min(o.nominal for o in due))
+        rows = self.store.rows(self.claim_names(), min(o.nominal for o in due))
         outcomes: list[Outcome] = []
         for channel, group in groupby(due, key=lambda o: o.channel):
             pending = [o for o in group if _open(rows.get((o.schedule, o.nominal)))]
@@ -112,20 +120,14 @@ class ScheduleEngine:
             outcomes += run(channel, pending, rows, now)
         return outcomes
 
-    def _run_channel(
-        self, channel: str, pending: list[Occurrence], rows: Rows, now: dt.datetime
-    ) -> list[Outcome]:
+    def _run_channel(self, channel: str, pending: list[Occurrence], rows: Rows, now: dt.datetime) -> list[Outcome]:
         """Settle one channel's occurrences in order; stop at the first unsettled one."""
         outcomes: list[Outcome] = []
         paused = self.store.channel_state(channel).paused
         for occ in pending:
             if paused or self._too_old(occ, now):
                 status: Literal["paused", "missed"] = "paused" if paused else "missed"
-                outcome = (
-                    Outcome(occ, status)
-                    if self.store.record(occ, status, now, self.lease)
-                    else None
-                )
+                outcome = Outcome(occ, status) if self.store.record(occ, status, now, self.lease) else None
             else:
                 outcome = self._post(occ, now)
             if outcome is None:  # another process holds it
@@ -142,7 +144,7 @@ class ScheduleEngine:
         claim = self.store.claim(occ, now, self.lease)
         if claim is None:
             return None
-        schedule = self.schedules[occ.schedule]
+        schedule = self.schedules[occ.source]
         state = self.store.channel_state(occ.channel)  # read after the claim: fresh
         assert self.poster is not None  # post_due checked it: only dry runs go without
         key, text = occurrence_id(occ), None
@@ -150,24 +152,23 @@ class ScheduleEngine:
             # An earlier attempt may have reached Slack: look before posting again.
             found = self.poster.find(occ.channel, key, occ.due_at - HISTORY_MARGIN) if claim.retry else None
             if found is None:
-                text = self.composer.render(occ.kind, state, occ.due_at.date(), schedule.first_step)
+                text = self.composer.compose(occ, state, schedule.first_step)
             ts = found or self.poster.post(occ.channel, text or "", key)
         except Exception as exc:  # any failure (history unreadable too): release the claim for a retry
             error = f"{type(exc).__name__}: {exc}"
             logger.warning("Kunde inte posta %s %s: %s", occ.schedule, occ.nominal, error)
             self.store.mark_failed(occ, claim.token, error)
             return Outcome(occ, "failed", error=error)
-        self.store.mark_posted(occ, claim.token, now, ts, advance(state, occ.kind, schedule.first_step))
+        self.store.mark_posted(occ, claim.token, now, ts, state, schedule.first_step)  # advances the state
         if found:
-            logger.warning("%s %s fanns redan i %s (ts %s): inte postad igen", occ.schedule, occ.nominal,
-                           occ.channel, ts)
+            logger.warning(
+                "%s %s fanns redan i %s (ts %s): inte postad igen", occ.schedule, occ.nominal, occ.channel, ts
+            )
         else:
             logger.info("Postade %s %s i %s", occ.schedule, occ.nominal, occ.channel)
         return Outcome(occ, "posted", text=text, recovered=found is not None)
 
-    def _dry_run(
-        self, channel: str, pending: list[Occurrence], rows: Rows, now: dt.datetime
-    ) -> list[Outcome]:
+    def _dry_run(self, channel: str, pending: list[Occurrence], rows: Rows, now: dt.datetime) -> list[Outcome]:
         """Say what a run would do, writing nothing."""
         state = self.store.channel_state(channel)
         outcomes: list[Outcome] = []
@@ -179,8 +180,8 @@ class ScheduleEngine:
                 outcomes.append(Outcome(occ, "taken"))
                 break
             else:
-                schedule = self.schedules[occ.schedule]
-                text = self.composer.render(occ.kind, state, occ.due_at.date(), schedule.first_step)
+                schedule = self.schedules[occ.source]
+                text = self.composer.compose(occ, state, schedule.first_step)
                 outcomes.append(Outcome(occ, "due", text=text))
                 state = advance(state, occ.kind, schedule.first_step)
         return outcomes

@@ -9,11 +9,12 @@ import datetime as dt
 from collections.abc import Callable
 
 from bot.schedules.engine import ScheduleEngine
-from bot.schedules.planner import Planned, describe, upcoming
+from bot.schedules.planner import Planned, ahead, describe, describe_deviation, upcoming
 from bot.schedules.rotation import STEPS
 from bot.schedules.scheduler import utc_now
 from bot.slack.home import ChannelPlan
 
+NOTICE_DAYS = 45  # meetings skipped (holiday, pause) this far ahead are shown too
 LOOKAHEAD = 20  # upcoming posts read per channel: enough to find the next of each kind
 
 
@@ -34,7 +35,7 @@ class ScheduleOverview:
     def plan(self, channel: str) -> ChannelPlan:
         """Return the channel's next HP-punkt, next APT with its step, and what is skipped.
 
-        The step is the channel's stored next step: only a posted APT moves it on, so it
+        The step is the channel's stored next step: only an APT marked held moves it on, so it
         is the step of the next APT that is posted (skipped and paused ones do not count).
         """
         planned = upcoming(self.engine, self.clock(), LOOKAHEAD, channel)
@@ -43,18 +44,36 @@ class ScheduleOverview:
         apt_schedules = [s for s in self.engine.schedules.values() if s.channel == channel and s.kind == "apt"]
         step, name = None, ""
         if apt_schedules:
-            first_step = self.engine.schedules[next_apt.occurrence.schedule].first_step if next_apt else (
-                apt_schedules[0].first_step)
+            first_step = (
+                self.engine.schedules[next_apt.occurrence.schedule].first_step
+                if next_apt
+                else (apt_schedules[0].first_step)
+            )
             step = state.step(first_step)
             name = self.engine.composer.step(step).name
         last = max((p.occurrence.due_at for p in (next_hp, next_apt) if p), default=None)
-        skipped = tuple(describe(p.occurrence) for p in planned
-                        if p.status == "skipped" and last is not None and p.occurrence.due_at < last)
+        skipped = tuple(
+            describe(p.occurrence)
+            for p in planned
+            if p.status == "skipped"
+            and p.occurrence.kind != "reminder"
+            and last is not None
+            and p.occurrence.due_at < last
+        )
+        # The tab says "… hoppas över.": the reason goes in brackets ("APT … (nyårsafton)").
+        skipped += tuple(
+            describe_deviation(found).replace(": hoppas över: ", " (") + ")"
+            for found in ahead(self.engine, self.clock(), NOTICE_DAYS, channel)
+            if found.moved_to is None
+        )
         return ChannelPlan(
             channel=channel,
             next_hp=describe(next_hp.occurrence) if next_hp else None,
             next_apt=describe(next_apt.occurrence) if next_apt else None,
-            step=step, step_name=name, paused=state.paused, skipped=skipped,
+            step=step,
+            step_name=name,
+            paused=state.paused,
+            skipped=skipped,
         )
 
 

@@ -1,4 +1,12 @@
-"""Pure per-channel rotation: which principle and which Respekttrappan step come next."""
+"""Pure per-channel rotation: which principle and which Respekttrappan step come next.
+
+The principle moves on with every post. The Respekttrappan step does not move when an
+APT agenda goes out: it moves when that APT is marked "Genomförd ✅"
+(`bot.store.traces.PostTraces.mark_held`), so an APT that did not take place is followed
+by one with the same step ("Vi fortsätter med steg N"). A meeting that is skipped (a
+holiday, a pause, or another HP-punkt of its channel that week: `bot.schedules.weekly`) is
+never posted, so it moves nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +18,16 @@ STEPS = 7
 
 @dataclass(frozen=True)
 class ChannelState:
-    """Where one channel is: HP-punkter posted so far, next APT step, paused or not."""
+    """Where one channel is: HP-punkter posted so far, next APT step, paused or not.
+
+    last_step: the step the channel's latest APT agenda showed (None: no APT posted yet).
+    """
 
     channel: str
     hp_count: int = 0
     next_step: int | None = None  # None: the APT schedule's start_step
     paused: bool = False
+    last_step: int | None = None
 
     def principle(self) -> str:
         """Return the principle of the channel's next HP-punkt.
@@ -33,17 +45,30 @@ class ChannelState:
         """Return the channel's next Respekttrappan step (1–7)."""
         return self.next_step or start_step
 
+    def continues(self, start_step: int) -> bool:
+        """Return True when the next APT takes up the step the last one showed (it was not held).
+
+        >>> ChannelState("C1", next_step=3, last_step=3).continues(1)
+        True
+        >>> ChannelState("C1", next_step=4, last_step=3).continues(1)
+        False
+        """
+        return self.last_step is not None and self.last_step == self.step(start_step)
+
 
 def advance(state: ChannelState, kind: str, start_step: int = 1) -> ChannelState:
-    """Return the state after a post of `kind` went out; after step 7 comes step 1.
+    """Return the state after a post of `kind` went out.
 
-    Both kinds carry an HP-punkt, so both move the principle rotation on.
+    Both kinds carry an HP-punkt, so both move the principle rotation on. An APT pins its
+    step as the channel's next one until the APT is marked held.
 
     >>> s = advance(ChannelState("C1", next_step=7), "apt")
-    >>> s.hp_count, s.next_step
-    (1, 1)
+    >>> s.hp_count, s.next_step, s.last_step
+    (1, 7, 7)
     """
-    step = state.next_step
-    if kind == "apt":
-        step = state.step(start_step) % STEPS + 1
-    return replace(state, hp_count=state.hp_count + 1, next_step=step)
+    if kind == "reminder":  # the APT's reminder on the day: no HP-punkt, no step of its own
+        return state
+    if kind != "apt":
+        return replace(state, hp_count=state.hp_count + 1)
+    step = state.step(start_step)
+    return replace(state, hp_count=state.hp_count + 1, next_step=step, last_step=step)

@@ -7,20 +7,20 @@ from collections.abc import Callable
 
 from bot.errors import HPError
 from bot.schedules.engine import ScheduleEngine
-from bot.schedules.planner import describe, skip_next, upcoming
+from bot.schedules.planner import ahead, describe, describe_deviation, pauses_ahead, skip_next, upcoming
 from bot.schedules.rotation import STEPS
 from bot.schedules.scheduler import utc_now
+from bot.slack.mrkdwn import escape
 
+DEVIATION_DAYS = 120  # how far ahead /hp schema lists moved and skipped meetings
+MAX_DEVIATIONS = 5
 ADMIN_ONLY = {"paus", "fortsätt", "fortsatt", "hoppa", "steg"}
 REFUSAL = (
     "Tyvärr, det är bara förbundets administratörer som kan ändra schemat. "
     "Hör gärna av dig till någon av dem, så hjälper de dig. `/hp schema` kan alla använda."
 )
 NO_SCHEDULES = "Den här kanalen har inga schemalagda inlägg."
-PAUSED = (
-    ":double_vertical_bar: Schemalagda inlägg i kanalen är pausade. "
-    "`/hp fortsätt` startar dem igen."
-)
+PAUSED = ":double_vertical_bar: Schemalagda inlägg i kanalen är pausade. `/hp fortsätt` startar dem igen."
 RESUMED = ":arrow_forward: Schemalagda inlägg i kanalen är igång igen."
 STEP_SET = ":white_check_mark: Nästa APT tar upp Respekttrappan steg {number} av {steps}: {name}"
 
@@ -74,9 +74,7 @@ class ScheduleCommands:
     def _step(self, arg: str, channel: str) -> str:
         if not arg.isdigit() or not 1 <= int(arg) <= STEPS:
             return f"Skriv `/hp steg N` med ett steg mellan 1 och {STEPS}, t.ex. `/hp steg 3`."
-        if not any(
-            s.channel == channel and s.kind == "apt" for s in self.engine.schedules.values()
-        ):
+        if not any(s.channel == channel and s.kind == "apt" for s in self.engine.schedules.values()):
             return "Den här kanalen har inget APT-schema, så det finns inget steg att ändra."
         number = int(arg)
         self.engine.store.set_next_step(channel, number)
@@ -94,4 +92,15 @@ class ScheduleCommands:
             lines.append(f"• {describe(item.occurrence)}{note}")
         if not planned:
             lines.append("Inga inlägg inom det närmaste året.")
+        now = self.clock()
+        changed = ahead(self.engine, now, DEVIATION_DAYS, channel)
+        if changed:
+            lines.append("*Flyttas eller hoppas över*")
+            lines += [f"• {escape(describe_deviation(found))}" for found in changed[:MAX_DEVIATIONS]]
+            if len(changed) > MAX_DEVIATIONS:
+                lines.append(f"• … och {len(changed) - MAX_DEVIATIONS} till (se `bot schedules`)")
+        pauses = pauses_ahead(self.engine, now, channel)
+        if pauses:
+            lines.append("*Uppehåll*")
+            lines += [f"• {escape(line)}" for line in pauses]
         return "\n".join(lines)

@@ -8,6 +8,7 @@ Chroma's own errors become `IndexMissing` or `IndexUnavailable` here.
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 BATCH = 64  # chunks embedded and written per call during a sync
 PENDING = ""  # the fingerprint of a chunk stored by a sync that has not finished
 PAGE = 5000  # chromadb 1.5 fails one unbounded `get` past 32,766 records ("too many SQL variables")
+TIMEOUT_SECONDS = 5.0  # a Chroma server that has not answered by then is unavailable (`IndexUnavailable`)
 SERVER_HINT = "Kontrollera att Chroma-servern är igång och att CHROMA_HOST och CHROMA_PORT stämmer."
 _CONFIGURATION: CreateCollectionConfiguration = {"hnsw": {"space": "cosine"}}
 Progress = Callable[[int, int], None]  # (done, total) chunks embedded
@@ -134,15 +136,50 @@ def plan_sync(folder: Path, existing: ChunkRows, max_bytes: int = MAX_FILE_MB * 
     return plan
 
 
-def make_client(chroma_path: Path, host: str | None = None, port: int = 8000) -> ClientAPI:
-    """Return a Chroma client: HTTP when `host` is set, else embedded under `chroma_path`."""
+def make_client(chroma_path: Path, host: str | None = None, port: int = 8000,
+                timeout: float = TIMEOUT_SECONDS) -> ClientAPI:
+    """Return a Chroma client: HTTP when `host` is set, else embedded under `chroma_path`.
+
+    Args:
+        timeout: the longest wait for a Chroma server, to connect and for each call.
+    """
     if host:
-        try:
-            return chromadb.HttpClient(host=host, port=port)
-        except Exception as exc:  # chromadb asks the server for its tenant right here
-            raise IndexUnavailable(f"{host}:{port}", str(exc) or type(exc).__name__, SERVER_HINT) from exc
+        return _http_client(host, port, timeout)
     chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(chroma_path))
+
+
+def _http_client(host: str, port: int, timeout: float) -> ClientAPI:
+    """Return a client of the server at `host:port` whose every call gives up after `timeout` s.
+
+    chromadb 1.5's HTTP client waits for ever (its httpx session has `timeout=None`, with no
+    setting to change it): a server that accepts connections but never answers (stopped,
+    swapping) would hold a question, and the thread answering it, for good. Its constructor
+    already calls the server (for the tenant), so it runs in a thread of its own that is left
+    behind, not waited for, when the server does not answer; the session then gets the timeout.
+    """
+    made: list[ClientAPI] = []
+    failed: list[Exception] = []
+
+    def connect() -> None:
+        try:
+            made.append(chromadb.HttpClient(host=host, port=port))
+        except Exception as exc:
+            failed.append(exc)
+
+    worker = threading.Thread(target=connect, name="chroma-connect", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if failed or not made:
+        reason = (str(failed[0]) or type(failed[0]).__name__) if failed else f"inget svar på {timeout:g} s"
+        raise IndexUnavailable(f"{host}:{port}", reason, SERVER_HINT) from (failed[0] if failed else None)
+    session = getattr(getattr(made[0], "_server", None), "_session", None)  # chromadb's httpx.Client
+    if session is None:
+        log.warning("chromadb's HTTP client has no session to give a timeout: calls to %s:%d may hang",
+                    host, port)
+    else:
+        session.timeout = timeout  # httpx: connect, read, write and pool, each at most this
+    return made[0]
 
 
 def _where(client: ClientAPI) -> tuple[str, str]:

@@ -19,12 +19,13 @@ from bot.errors import SlackUnavailable
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.listeners import ScheduleCommands, agent, home, register_listeners
-from bot.slack.listeners.home import Catalog, HomeSources, Overview
-from bot.slack.responder import Responder
+from bot.slack.listeners.home import Catalog, HomeSources, Overview, ReportFiles
+from bot.slack.responder import ClosableApp, Responder
 from bot.store.answers import AnswerLog
 from bot.store.db import init_db, open_database
 from bot.store.events import EventDeduper
 from bot.store.outbox import Outbox
+from bot.store.traces import PostTraces
 
 
 class CountingClient(WebClient):
@@ -82,6 +83,7 @@ def build_app(
     metrics: Metrics | None = None,
     overview: Overview | None = None,
     knowledge: Callable[[], Catalog] | None = None,
+    report: ReportFiles | None = None,
 ) -> App:
     """Return the Bolt app answering mentions, DMs, thread follow-ups, `/hp` and buttons.
 
@@ -98,12 +100,13 @@ def build_app(
         overview: the schedules as the App Home shows them; without it the tab lists no channels.
         knowledge: returns the index whose documents the App Home lists and whose topics the
             agent DM suggests (called when needed: Chroma may be down at start).
+        report: builds a year's HP report as files (the App Home uploads them to an admin's DM).
     """
     engine = engine or open_database(settings.database_url)
     init_db(engine)  # a caller's own engine (tests, benchmarks) gets the tables too
     secret = settings.slack_signing_secret
     try:
-        app = App(
+        app = ClosableApp(
             client=client or build_client(settings),
             # Socket Mode needs no signing secret; "" makes every HTTP request fail verification.
             signing_secret=secret.get_secret_value() if secret else "",
@@ -124,8 +127,9 @@ def build_app(
         workers=settings.answer_workers,
         metrics=metrics,
     )
-    register_listeners(app, responder, EventDeduper(engine, metrics), schedule_commands)
+    app.responder = responder  # closed with the server (ClosableApp.close)
+    register_listeners(app, responder, EventDeduper(engine, metrics), schedule_commands, PostTraces(engine))
     admins = frozenset(settings.admin_user_ids)
-    home.register(app, HomeSources(admins, responder.records.log, knowledge, overview, schedule_commands))
+    home.register(app, HomeSources(admins, responder.records.log, knowledge, overview, schedule_commands, report))
     agent.register(app, knowledge)
     return app

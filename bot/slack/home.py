@@ -27,6 +27,7 @@ LATEST_DOWN = 5
 QUESTION_CHARS = 150
 TZ = ZoneInfo("Europe/Stockholm")
 PAUSE, RESUME, SKIP, SET_STEP = "home_pause", "home_resume", "home_skip", "home_step"
+REPORT = "home_report"  # + "_<year>"; value: the year
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class HomeContent:
     feedback: FeedbackSummary | None = None
     feedback_note: str | None = None
     notice: str | None = None  # the outcome of the admin's last button, shown on top
+    report_years: tuple[int, ...] = ()  # an admin's report buttons, newest year first
 
 
 def home_view(content: HomeContent) -> dict[str, Any]:
@@ -71,6 +73,8 @@ def home_view(content: HomeContent) -> dict[str, Any]:
     blocks += _documents(content)
     if content.admin:
         blocks += _feedback(content)
+    if content.admin and content.report_years:
+        blocks += _report(content.report_years)
     return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
 
 
@@ -160,6 +164,18 @@ def _feedback(content: HomeContent) -> list[Block]:
               for when, q, reason in summary.latest_down[:LATEST_DOWN]]
     blocks.append(_section("\n".join([HOME["latest_down"], *latest]) if latest else HOME["no_down"]))
     return blocks
+
+
+def _report(years: tuple[int, ...]) -> list[Block]:
+    """Return the admin's report part: what the report holds, and a button per year.
+
+    >>> [b["type"] for b in _report((2026, 2025))]
+    ['divider', 'header', 'section', 'actions']
+    """
+    # action_ids must differ within a block: one per year, the year also the value
+    buttons = [_button(HOME["report_button"].format(year=year), f"{REPORT}_{year}", str(year)) for year in years]
+    return [{"type": "divider"}, _header(HOME["report"]), _section(HOME["report_text"]),
+            {"type": "actions", "block_id": "home-report", "elements": buttons}]
 
 
 def local_time(when: dt.datetime) -> str:

@@ -7,8 +7,15 @@
 2. the Slack signature (slack_sdk's `SignatureVerifier`): missing or malformed timestamp,
    a timestamp more than five minutes away, or a bad signature → 401;
 3. only a signed request is parsed: a body that is not UTF-8 or that Bolt cannot parse → 400;
-4. `App.dispatch` in a worker thread (at most `threads` at once, so a busy Bolt never blocks
-   the event loop that reads the other requests); Bolt's response is returned as it is.
+4. an event callback, when the app acknowledges before its listeners run (Bolt's default,
+   `process_before_response=False`), gets the empty 200 Bolt would give it right here and is
+   handed to `App.dispatch` on a thread (`dispatcher`): no hop to a thread and back, and none
+   of Bolt's middleware, stands between Slack and its acknowledgement while answering holds
+   the cores. It is also a 200 where Bolt would say 404 (an event no listener takes), which
+   Slack would only send again;
+5. anything else (button clicks, commands, views, url_verification) goes to `App.dispatch` in
+   a worker thread (at most `threads` at once, so a busy Bolt never blocks the event loop that
+   reads the other requests), whose response is returned as it is.
 
 Each refusal is counted (`hp_http_rejected{reason}`) and logged by its reason only: never
 the body or the signature of a request that was not Slack's. `GET /healthz` says the process
@@ -21,6 +28,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from contextlib import aclosing
 
 import anyio
@@ -109,12 +117,30 @@ def to_response(bolt: BoltResponse) -> Response:
     return response
 
 
+def dispatch_later(app: App, dispatcher: Executor, request: BoltRequest) -> None:
+    """Dispatch `request` on `dispatcher`; Bolt logs a listener's errors, this anything else."""
+
+    def dispatch() -> None:
+        try:
+            app.dispatch(request)
+        except Exception:  # a pool's future would keep it to itself
+            logger.exception("dispatching an event failed")
+
+    dispatcher.submit(dispatch)
+
+
 def build_http_app(
-    app: App, *, signing_secret: str, metrics: Metrics, ready: Ready, threads: int, read_timeout: float
+    app: App, *, signing_secret: str, metrics: Metrics, ready: Ready, threads: int, read_timeout: float,
+    dispatcher: Executor,
 ) -> ASGIApp:
-    """Return the ASGI app serving `app` at `EVENTS_PATH`, with health, readiness and metrics."""
+    """Return the ASGI app serving `app` at `EVENTS_PATH`, with health, readiness and metrics.
+
+    Args:
+        dispatcher: runs Bolt for the events acknowledged here (see the module's docstring).
+    """
     verifier = SignatureVerifier(signing_secret)
     limiter = anyio.CapacityLimiter(threads)
+    acks_first = not app.process_before_response
 
     async def events(request: Request) -> Response:
         try:
@@ -127,6 +153,9 @@ def build_http_app(
             return PlainTextResponse(refused.reason, refused.status, headers=closing)
         except ClientDisconnect:
             return Response(status_code=400)  # nobody is left to read it
+        if acks_first and parsed.body.get("type") == "event_callback":
+            dispatch_later(app, dispatcher, parsed)
+            return Response(status_code=200)
         return to_response(await anyio.to_thread.run_sync(app.dispatch, parsed, limiter=limiter))
 
     async def healthz(request: Request) -> Response:

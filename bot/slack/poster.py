@@ -3,6 +3,10 @@
 Each post carries `metadata` (event_type `hp_scheduled_post`, the occurrence id as its
 payload), so a replica that finds a claim whose claimer died can look in the channel's
 history for that occurrence before it posts again.
+
+A post invites a trace (`post_blocks`): a "Genomförd ✅" button (its value is the occurrence,
+"schedule|nominal") and a line asking for a one-line note in the thread. Once pressed,
+the button gives way to who marked it and when (`held_blocks`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,18 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.http_retry import RateLimitErrorRetryHandler
 
+from bot.ingest.dates import swedish_date
+from bot.slack.mrkdwn import split_text
+from bot.store.traces import meeting_schedule
+
+Block = dict[str, Any]
 EVENT_TYPE = "hp_scheduled_post"
+HELD = "hp_post_held"  # the action id of "Genomförd ✅"
+HELD_BLOCK = "hp_post_held"  # the block that holds the button, then who pressed it
+NOTE_PROMPT = (":writing_hand: Efter mötet: skriv en rad här i tråden om vad ni pratade om. "
+               "Den kommer med i årets HP-rapport.")
+HELD_LABEL = "Genomförd ✅"
+HELD_TEXT = "Genomförd ✅ av <@{user}> {date}"
 HISTORY_PAGE = 200  # messages a history call returns (Slack recommends at most 200)
 HISTORY_PAGES = 10  # beyond this many pages the history counts as unreadable
 
@@ -39,9 +54,10 @@ class SlackPoster:
     def post(self, channel: str, text: str, occurrence: Mapping[str, str] | None = None) -> str:
         """Post `text` to `channel` (tagged with `occurrence`, if given); return the message ts."""
         metadata = {"event_type": EVENT_TYPE, "event_payload": dict(occurrence)} if occurrence else None
+        blocks = post_blocks(text, occurrence) if occurrence else None
         response = self.client.chat_postMessage(
             channel=channel, text=text, mrkdwn=True, unfurl_links=False, unfurl_media=False,
-            metadata=metadata,
+            metadata=metadata, blocks=blocks,
         )
         return str(response["ts"])
 
@@ -74,3 +90,47 @@ def _tagged(message: Mapping[str, Any], occurrence: Mapping[str, str]) -> bool:
     return metadata.get("event_type") == EVENT_TYPE and all(
         str(payload.get(k)) == v for k, v in occurrence.items()
     )
+
+
+def post_blocks(text: str, occurrence: Mapping[str, str]) -> list[Block]:
+    """Return the post's blocks: its text, the note prompt and the "Genomförd ✅" button.
+
+    >>> blocks = post_blocks("*HP-punkt*", {"schedule": "alfa", "nominal": "2026-12-04"})
+    >>> [b["type"] for b in blocks], blocks[-1]["elements"][0]["value"]
+    (['section', 'context', 'actions'], 'alfa|2026-12-04')
+    """
+    sections: list[Block] = [{"type": "section", "text": {"type": "mrkdwn", "text": part}}
+                             for part in split_text(text)]
+    button = {"type": "button", "action_id": HELD, "style": "primary",
+              "text": {"type": "plain_text", "text": HELD_LABEL, "emoji": True},
+              # an APT's reminder marks its APT held: the meeting is the same
+              "value": f"{meeting_schedule(occurrence['schedule'])}|{occurrence['nominal']}"}
+    return [*sections, {"type": "context", "elements": [{"type": "mrkdwn", "text": NOTE_PROMPT}]},
+            {"type": "actions", "block_id": HELD_BLOCK, "elements": [button]}]
+
+
+def held_blocks(blocks: list[Block], user: str, day: dt.date) -> list[Block]:
+    """Return the post's `blocks` with the button replaced by who marked the meeting held, and when.
+
+    >>> done = held_blocks(post_blocks("x", {"schedule": "a", "nominal": "2026-12-04"}), "U1",
+    ...                    dt.date(2026, 12, 4))
+    >>> done[-1]["elements"][0]["text"]
+    'Genomförd ✅ av <@U1> fredag 4 december 2026'
+    """
+    line = {"type": "context", "block_id": HELD_BLOCK,
+            "elements": [{"type": "mrkdwn", "text": HELD_TEXT.format(user=user, date=swedish_date(day))}]}
+    kept = [b for b in blocks if b.get("block_id") != HELD_BLOCK]
+    return [*kept, line]
+
+
+def parse_held_value(value: str) -> tuple[str, dt.date] | None:
+    """Return (schedule, nominal date) of a "Genomförd ✅" button's value, None if malformed.
+
+    >>> parse_held_value("alfa|2026-12-04"), parse_held_value("nonsens")
+    (('alfa', datetime.date(2026, 12, 4)), None)
+    """
+    schedule, _, nominal = value.partition("|")
+    try:
+        return (schedule, dt.date.fromisoformat(nominal)) if schedule else None
+    except ValueError:
+        return None

@@ -14,9 +14,10 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.answer.types import Answer, Answerer, StreamingAnswerer, Turn
@@ -43,6 +44,7 @@ from bot.store.outbox import Outbox, Reply
 logger = logging.getLogger(__name__)
 Respond = Callable[..., Any]  # Bolt's `respond`: posts to the slash command's response_url
 ANSWER_NICENESS = 10  # os.setpriority: 0 normal, 19 lowest
+CLOSE_SECONDS = 10.0  # how long `close` waits for the answers under way (SIGTERM: platforms give ~30 s)
 Put = Callable[[Answer, str], str]  # puts an answer (and its id) into Slack; returns the message ts
 
 
@@ -94,6 +96,9 @@ class Responder:
         self._jobs = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="question",
                                         initializer=yield_to_acks)
         self._signs = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sign")  # 👀 / status
+        self._lock = threading.Lock()
+        self._pending: set[Future[None]] = set()  # questions taken and not yet answered
+        self._closed = False
 
     def ask(self, question: str, history: Sequence[Turn] = (),
             on_text: Callable[[str], None] | None = None) -> Answer:
@@ -135,12 +140,15 @@ class Responder:
         listener that waited for its answer (or for a slow Slack) there would leave clicks
         unacknowledged whenever questions queue up (`bot bench load` saw 196 of 200 refused).
         """
+        if self.closed:
+            logger.warning("a question arrived after the responder closed; not answered")
+            return
         language = detect_language(question)
         surface = "dm" if place.is_dm else "thread" if place.thread_ts else "channel"
         self._metrics.questions.labels(surface=surface).inc()
         started = time.monotonic()
         sign = self._signs.submit(show_working, client, place, language)  # at once, even when busy
-        self._jobs.submit(self._guarded, lambda: self._answer(
+        self._submit(lambda: self._answer(
             client, place, question, language, history, put, sign.result(), started, live, update_ts))
 
     @staticmethod
@@ -244,8 +252,7 @@ class Responder:
     def answer_ephemeral(self, respond: Respond, question: str, *, channel: str,
                          user_id: str) -> None:
         """Answer a `/hp` question so only the asker sees it, with a share button (in the background)."""
-        self._jobs.submit(self._guarded, lambda: self._answer_ephemeral(
-            respond, question, channel=channel, user_id=user_id))
+        self._submit(lambda: self._answer_ephemeral(respond, question, channel=channel, user_id=user_id))
 
     def _answer_ephemeral(self, respond: Respond, question: str, *, channel: str, user_id: str) -> None:
         self._metrics.questions.labels(surface="slash").inc()
@@ -268,8 +275,49 @@ class Responder:
         except Exception as error:  # a response_url cannot be queued: it expires with the command
             logger.error("could not deliver /hp answer %s in %s (%s)", answer_id, channel, type(error).__name__)
 
-    def close(self) -> None:
-        """Stop accepting questions (running ones finish in the background)."""
+    def close(self, timeout: float = CLOSE_SECONDS) -> bool:
+        """Take no more questions; let those under way be answered, for at most `timeout` seconds.
+
+        Return True when every one was answered (or told why not) in time. Those still running
+        then finish in the background; their answers may still reach Slack.
+        """
+        with self._lock:
+            self._closed = True
+            pending = list(self._pending)
+        _, late = wait(pending, timeout=timeout)
+        # Those not started are dropped; a running one still needs `_pool` and `_signs` to finish.
         self._jobs.shutdown(wait=False, cancel_futures=True)
-        self._signs.shutdown(wait=False, cancel_futures=True)
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if late:
+            logger.warning("%d answers still under way when the responder closed", len(late))
+        return not late
+
+    @property
+    def closed(self) -> bool:
+        """Return True once `close` was called."""
+        with self._lock:
+            return self._closed
+
+    def _submit(self, job: Callable[[], None]) -> None:
+        """Run `job` on the question threads, remembered until it is done (see `close`)."""
+        with self._lock:
+            if self._closed:  # a listener that outlived the server: nobody would see the answer
+                logger.warning("a question arrived after the responder closed; not answered")
+                return
+            future = self._jobs.submit(self._guarded, job)
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Future[None]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+
+class ClosableApp(App):
+    """Bolt's App with the Responder its listeners hand questions to, so that it can be closed."""
+
+    responder: Responder | None = None
+
+    def close(self, timeout: float = CLOSE_SECONDS) -> bool:
+        """Let the listeners under way finish, then the answers they started (see `Responder.close`)."""
+        self.listener_runner.listener_executor.shutdown(wait=True)  # a listener may be handing one over
+        return self.responder.close(timeout) if self.responder is not None else True

@@ -27,6 +27,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Generator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import cast
 
 import uvicorn
@@ -35,6 +36,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from bot.metrics import Metrics
 from bot.slack.http_app import EVENTS_PATH, build_http_app
+from bot.slack.responder import ClosableApp
 
 MAX_CONNECTIONS = 128  # times MAX_BODY: the most request bodies held in memory at once
 MAX_HEAD = 16 * 1024  # request line and headers; Slack's are well under 2 KB
@@ -115,9 +117,10 @@ class SlackHTTPServer:
             threads: Bolt dispatches at once (`HTTP_THREADS`).
             read_timeout: seconds a client has to send its whole body (`HTTP_READ_TIMEOUT_SECONDS`).
         """
+        self._dispatcher = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="dispatch")
         asgi = build_http_app(
             app, signing_secret=signing_secret, metrics=metrics or Metrics(), ready=ready,
-            threads=threads, read_timeout=read_timeout,
+            threads=threads, read_timeout=read_timeout, dispatcher=self._dispatcher,
         )
         protocol = type("Protocol", (_Protocol,), {"head_seconds": read_timeout})
         config = uvicorn.Config(
@@ -130,6 +133,7 @@ class SlackHTTPServer:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._socket = socket.create_server((host, port), family=family, backlog=config.backlog)
         self._server = _Server(config)
+        self._app = app
         self._stop_seconds = read_timeout + 5  # in-flight requests, then uvicorn's own closing
         self._thread: threading.Thread | None = None
 
@@ -153,8 +157,15 @@ class SlackHTTPServer:
         self._server.run(sockets=[self._socket])
 
     def shutdown(self) -> None:
-        """Stop serving: finish the requests under way (up to the read timeout), close the socket."""
+        """Stop serving: finish the requests under way (up to the read timeout), close the socket.
+
+        Then the events acknowledged reach their listeners and the questions they brought are
+        answered (`ClosableApp.close`): a question Slack was told we took must not vanish.
+        """
         self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=self._stop_seconds)
         self._socket.close()
+        self._dispatcher.shutdown(wait=True)  # the events acknowledged reach their listeners
+        if isinstance(self._app, ClosableApp):
+            self._app.close()

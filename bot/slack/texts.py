@@ -148,6 +148,15 @@ HOME: dict[str, str] = {
     "step_placeholder": "Sätt nästa APT-steg",
     "step_option": "Steg {number}: {name}",
     "not_admin": "Bara förbundets administratörer kan ändra schemat.",
+    "report": "HP-rapport till årsredovisningen",
+    "report_text": "HP-punkter postade och genomförda per princip, Respekttrappans steg på APT, "
+    "mötenas anteckningar och frågorna till mig per ämne. Jag skickar rapporten (Markdown och "
+    "ett diagram) till dig som direktmeddelande.",
+    "report_button": "📊 Rapport {year}",
+    "report_sent": ":white_check_mark: HP-rapporten för {year} finns nu i ditt direktmeddelande med mig.",
+    "report_failed": ":warning: HP-rapporten för {year} kunde inte skapas just nu. Försök igen om en stund.",
+    "report_comment": "HP-rapport {year}: underlag till årsredovisningen (Markdown och diagram).",
+    "report_not_admin": "Bara förbundets administratörer kan ta fram HP-rapporten.",
 }
 
 # Suggested prompts of the agent DM and examples of the App Home: (document id, title, question).

@@ -7,10 +7,16 @@ into a primary-keyed table claims it; everyone else gets an IntegrityError and s
 When the database cannot be written, the claim falls back to this process's memory of the
 ids it claimed lately (`RecentKeys`): a retry reaching this replica is still skipped, one
 reaching another replica may be answered a second time. Twice is better than never.
+
+A claim made that way leaves no row, so for `AFTER_OUTAGE` after its own last fallback a
+replica that writes its row still asks the cross-replica fallback too: a question another
+replica claimed by 👀 just before the database came back is not taken a second time.
 """
 
 import logging
+import math
 import threading
+import time
 from collections.abc import Callable, Hashable
 from datetime import UTC, datetime, timedelta
 
@@ -34,6 +40,7 @@ KEEP = timedelta(days=2)  # Slack retries within minutes; keep a margin, then fo
 _PRUNE_EVERY = 500
 MEMORY_SIZE = 10_000  # ids (or threads) a process remembers; the oldest go first
 MEMORY_SECONDS = 60 * 60  # Slack's last retry comes about 5 minutes after the first delivery
+AFTER_OUTAGE = 5 * 60.0  # seconds the fallback is still asked once the database is back (Slack's retries)
 
 
 class RecentKeys:
@@ -66,11 +73,13 @@ class EventDeduper:
     """Claims event ids; `claim` returns True only for the first delivery of an id."""
 
     def __init__(self, engine: Engine, metrics: Metrics | None = None,
-                 memory: RecentKeys | None = None) -> None:
+                 memory: RecentKeys | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self._engine = engine
         self._metrics = metrics or Metrics()
         self._memory = memory or RecentKeys()
         self._claims = 0
+        self._clock = clock
+        self._away_at = -math.inf  # when a claim last fell back (`clock` time)
 
     def claim(self, event_id: str | None, now: datetime | None = None,
               fallback: Callable[[], bool] | None = None) -> bool:
@@ -93,11 +102,14 @@ class EventDeduper:
         except SQLAlchemyError as error:  # the database is away: never drop the question
             logger.warning("event claim not stored (%s); using this process's memory", type(error).__name__)
             self._metrics.fallbacks.labels(kind="dedupe_memory").inc()
+            self._away_at = self._clock()
             return self._memory.add(event_id) and (fallback is None or fallback())
         self._memory.add(event_id)
         self._claims += 1
         if self._claims % _PRUNE_EVERY == 1:
             self._prune_quietly(now)
+        if fallback is not None and self._clock() - self._away_at < AFTER_OUTAGE:
+            return fallback()  # another replica may hold it by the fallback, with no row
         return True
 
     def prune(self, now: datetime) -> int:

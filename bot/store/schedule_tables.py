@@ -10,6 +10,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Index,
     Integer,
     String,
     Table,
@@ -56,7 +57,15 @@ POSTS = Table(
     Column("posted_at", UTCDateTime),
     Column("message_ts", String(40)),
     Column("error", Text),
+    # What the post showed (set when it is marked posted): the report counts by them.
+    Column("principle", String(40)),
+    Column("step", Integer),  # APT only: the Respekttrappan step of the agenda
+    # "Genomförd ✅": who pressed it first, and when (the report's "held").
+    Column("held_by", String(40)),
+    Column("held_at", UTCDateTime),
     UniqueConstraint("schedule", "nominal", name="uq_schedule_posts_occurrence"),
+    # A reply in a thread is matched to its scheduled post by (channel, ts).
+    Index("ix_schedule_posts_message", "channel", "message_ts"),
 )
 
 CHANNELS = Table(
@@ -66,6 +75,20 @@ CHANNELS = Table(
     Column("hp_count", Integer, nullable=False, default=0),
     Column("next_step", Integer),
     Column("paused", Boolean, nullable=False, default=False),
+    Column("last_step", Integer),  # the step the channel's latest APT post showed
+)
+
+NOTES = Table(
+    "schedule_notes",
+    METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("schedule", String(200), nullable=False),
+    Column("nominal", Date, nullable=False),
+    Column("channel", String(100), nullable=False),
+    Column("message_ts", String(40), nullable=False),  # the reply: a redelivered event is stored once
+    Column("text", Text, nullable=False),  # masked, one line; no author is stored
+    Column("noted_at", UTCDateTime, nullable=False),
+    UniqueConstraint("channel", "message_ts", name="uq_schedule_notes_message"),
 )
 
 SEEN = Table(

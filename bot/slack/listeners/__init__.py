@@ -11,13 +11,14 @@ from bot.slack.listeners import actions, commands, events
 from bot.slack.listeners.commands import ScheduleCommands
 from bot.slack.responder import Responder
 from bot.store.events import EventDeduper
+from bot.store.traces import PostTraces
 
 __all__ = ["ScheduleCommands", "register_listeners"]
 
 
 def register_listeners(app: App, responder: Responder, deduper: EventDeduper,
-                       schedules: ScheduleCommands | None = None) -> None:
-    """Add every listener of the bot to `app`."""
-    events.register(app, responder, deduper)
+                       schedules: ScheduleCommands | None = None, traces: PostTraces | None = None) -> None:
+    """Add every listener of the bot to `app` (`traces`: "Genomförd ✅" and notes on scheduled posts)."""
+    events.register(app, responder, deduper, traces)
     commands.register(app, responder, schedules)
-    actions.register(app, responder)
+    actions.register(app, responder, traces)

@@ -1,33 +1,46 @@
-"""Button listeners: share an ephemeral answer in the channel, 👍/👎 votes, and why a 👎.
+"""Button listeners: share an ephemeral answer in the channel, 👍/👎 votes, why a 👎, and
+"Genomförd ✅" on a scheduled post.
 
 A vote is stored at the click; the answer's message is then replaced (through the click's
 response_url, which works for ephemeral answers too) so the pressed button says the vote
 is registered. A 👎 also opens a dialog asking why (`bot.slack.feedback`); closing it
 keeps the vote, submitting it adds the reason and a masked comment to the vote.
 
+"Genomförd ✅" may be pressed by anyone who sees the post (Slack shows it to the channel's
+members only; a meeting is held by all of them, not by an admin). The first press is
+stored with who and when, and the post is updated (chat.update) to show them; a later
+press changes nothing and shows the same.
+
 An unknown answer (never recorded, or pruned) and a database that is away each get a
 short Swedish ephemeral text, never a failed listener.
 """
 
+import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answer.types import Answer
 from bot.slack.feedback import FEEDBACK_REASON, reason_view, submitted
 from bot.slack.listeners.common import Payload
+from bot.slack.poster import HELD, held_blocks, parse_held_value
 from bot.slack.records import StoreUnavailable
 from bot.slack.rendering import FEEDBACK_DOWN, FEEDBACK_UP, SHARE, fallback_text, render_answer, voted_blocks
 from bot.slack.responder import Responder
 from bot.slack.texts import text as ui
+from bot.store.traces import PostKey, PostTraces
 
 logger = logging.getLogger(__name__)
+LOCAL = ZoneInfo("Europe/Stockholm")
+HELD_UNKNOWN = "Det här inlägget känner jag inte igen längre, så det gick inte att markera som genomfört."
 
 
-def register(app: App, responder: Responder) -> None:
-    """Add the share and vote listeners to `app`."""
+def register(app: App, responder: Responder, traces: PostTraces | None = None) -> None:
+    """Add the share, vote and "Genomförd ✅" listeners to `app`."""
 
     @app.action(SHARE)
     def on_share(ack: Ack, body: Payload, action: Payload, client: WebClient,
@@ -85,6 +98,36 @@ def register(app: App, responder: Responder) -> None:
             return
         if not stored:  # e.g. the vote was changed to 👍 while the dialog was open
             logger.info("no 👎 on %s to add a reason to", answer_id)
+
+    if traces is not None:
+
+        @app.action(HELD)
+        def on_held_pressed(ack: Ack, body: Payload, action: Payload, client: WebClient, respond: Respond) -> None:
+            ack()
+            on_held(traces, body, action, client, respond)
+
+
+def on_held(traces: PostTraces, body: Payload, action: Payload, client: WebClient, respond: Respond) -> None:
+    """Store who marked a scheduled post's meeting held, and show it on the post."""
+    parsed = parse_held_value(str(action.get("value") or ""))
+    channel, message = (body.get("channel") or {}).get("id"), body.get("message") or {}
+    if parsed is None or not channel or not message.get("ts"):
+        respond(response_type="ephemeral", replace_original=False, text=HELD_UNKNOWN)
+        return
+    try:
+        held = traces.mark_held(PostKey(parsed[0], parsed[1], channel), body["user"]["id"], dt.datetime.now(dt.UTC))
+    except SQLAlchemyError as error:
+        logger.warning("could not mark %s held: database away (%s)", parsed[0], type(error).__name__)
+        respond(response_type="ephemeral", replace_original=False, text=ui("store_unavailable"))
+        return
+    if held is None:
+        respond(response_type="ephemeral", replace_original=False, text=HELD_UNKNOWN)
+        return
+    blocks = held_blocks(list(message.get("blocks") or []), held.by, held.at.astimezone(LOCAL).date())
+    try:
+        client.chat_update(channel=channel, ts=message["ts"], text=message.get("text") or "", blocks=blocks)
+    except SlackApiError as err:  # stored all the same: the report counts it
+        logger.warning("could not show the post as held: %s", err.response.get("error"))
 
 
 def _shown_voted(body: Payload, answer: Answer, answer_id: str, up: bool) -> Payload:

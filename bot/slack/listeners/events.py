@@ -16,10 +16,12 @@ from slack_sdk.errors import SlackApiError
 from bot.answer.types import Turn
 from bot.slack.conversation import asks_the_bot, edited_question, is_question, mentions, strip_mentions
 from bot.slack.listeners.common import Payload, history
+from bot.slack.listeners.notes import take_note
 from bot.slack.responder import Responder
 from bot.slack.streaming import Place, acknowledge, claim_by_reaction, post_notice
 from bot.slack.texts import HELP
 from bot.store.events import EventDeduper
+from bot.store.traces import PostTraces
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +37,8 @@ def bot_in_thread(client: WebClient, context: BoltContext, channel: str, thread_
                or (context.bot_user_id and m.get("user") == context.bot_user_id) for m in messages)
 
 
-def register(app: App, responder: Responder, deduper: EventDeduper) -> None:
-    """Add the `app_mention` and `message` listeners to `app`."""
+def register(app: App, responder: Responder, deduper: EventDeduper, traces: PostTraces | None = None) -> None:
+    """Add the `app_mention` and `message` listeners to `app` (`traces`: notes on scheduled posts)."""
 
     def answered_in(client: WebClient, context: BoltContext, channel: str, thread_ts: str) -> bool:
         known = responder.records.answered_in_thread(channel, thread_ts)
@@ -74,6 +76,8 @@ def register(app: App, responder: Responder, deduper: EventDeduper) -> None:
         is_dm = event.get("channel_type") == "im"
         if not is_dm and (not thread_ts or mentions(event["text"], context.bot_user_id)):
             return  # channel messages are answered when they mention us (app_mention)
+        if not is_dm and traces is not None and take_note(traces, client, event):
+            return  # a one-line note in a scheduled post's thread: kept, not answered
         addressed = asks_the_bot(event["text"], context.bot_user_id)
         if not is_dm and addressed == "other":
             return  # not a question to us: talk between colleagues

@@ -11,6 +11,10 @@ database) is replaced by a short note; the tab is always published.
 
 Admin buttons run the `/hp paus|fortsätt|hoppa|steg N` commands (`ScheduleCommands.handle`,
 which checks the admin list too); anyone else's click changes nothing.
+
+The report buttons build a year's HP report (`HomeSources.report`) and upload its files to
+the admin's DM with Slack's upload steps (files.getUploadURLExternal, the upload,
+files.completeUploadExternal: `WebClient.files_upload_v2`; scope files:write).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -29,7 +33,7 @@ from slack_sdk.errors import SlackApiError
 from bot.errors import IndexMissing
 from bot.search.index import KnownDocument
 from bot.slack.agent import suggested_prompts
-from bot.slack.home import PAUSE, RESUME, SET_STEP, SKIP, ChannelPlan, HomeContent, home_view
+from bot.slack.home import PAUSE, REPORT, RESUME, SET_STEP, SKIP, TZ, ChannelPlan, HomeContent, home_view
 from bot.slack.listeners.commands import ScheduleCommands
 from bot.slack.listeners.common import Payload
 from bot.slack.texts import HOME
@@ -39,6 +43,8 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 COMMANDS = {PAUSE: "paus", RESUME: "fortsätt", SKIP: "hoppa", SET_STEP: "steg"}
 MAX_PAGES = 5  # of users.conversations (200 channels each)
+# Builds a year's HP report as files: (file name, content), e.g. the Markdown and the PNG chart.
+ReportFiles = Callable[[int], Sequence[tuple[str, bytes]]]
 
 
 class Catalog(Protocol):
@@ -78,6 +84,8 @@ class HomeSources:
     knowledge: Callable[[], Catalog] | None = None  # built on first use (Chroma may be down at start)
     schedules: Overview | None = None
     commands: ScheduleCommands | None = None
+    report: ReportFiles | None = None
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)  # which years the report offers
 
 
 def register(app: App, sources: HomeSources) -> None:
@@ -105,6 +113,32 @@ def register(app: App, sources: HomeSources) -> None:
             reply = HOME["schedules_unavailable"]
         publish(client, sources, user, notice=reply.splitlines()[0] if reply else None)
 
+    @app.action(re.compile(f"^{REPORT}_[0-9]{{4}}$"))
+    def on_report(ack: Ack, body: Payload, action: Payload, client: WebClient) -> None:
+        ack()
+        user = body["user"]["id"]
+        if user not in sources.admins or sources.report is None:
+            publish(client, sources, user, notice=HOME["report_not_admin"])
+            return
+        year = int(action["value"])
+        sent = send_report(client, sources.report, user, year)
+        publish(client, sources, user, notice=HOME["report_sent" if sent else "report_failed"].format(year=year))
+
+
+def send_report(client: WebClient, report: ReportFiles, user: str, year: int) -> bool:
+    """Build `year`'s report and upload its files to `user`'s DM with the bot; False if it failed."""
+    try:
+        files = report(year)
+        channel = client.conversations_open(users=user)["channel"]["id"]
+        client.files_upload_v2(
+            file_uploads=[{"content": data, "filename": name, "title": name} for name, data in files],
+            channel=channel, initial_comment=HOME["report_comment"].format(year=year),
+        )
+    except Exception:  # the database, the chart or Slack: the admin is told, the log has why
+        logger.exception("the HP report for %s could not be sent", year)
+        return False
+    return True
+
 
 def publish(client: WebClient, sources: HomeSources, user: str, notice: str | None = None) -> None:
     """Build and publish `user`'s Home tab."""
@@ -118,11 +152,20 @@ def publish(client: WebClient, sources: HomeSources, user: str, notice: str | No
         channels=channels, channels_note=channels_note, step_names=step_names,
         documents=documents, indexed_at=indexed_at, documents_note=documents_note,
         feedback=feedback, feedback_note=HOME["feedback_unavailable"] if admin and feedback is None else None,
+        report_years=_report_years(sources) if admin else (),
     )
     try:
         client.views_publish(user_id=user, view=home_view(content))
     except SlackApiError as err:
         logger.warning("views.publish failed: %s", err.response.get("error"))
+
+
+def _report_years(sources: HomeSources) -> tuple[int, ...]:
+    """Return the years an admin may ask a report for: this year and the one before."""
+    if sources.report is None:
+        return ()
+    year = sources.clock().astimezone(TZ).year
+    return (year, year - 1)
 
 
 def _channels(client: WebClient, sources: HomeSources, user: str,
