@@ -30,12 +30,13 @@ from bot.answer.coverage import (
     answers,
     ask_kind,
     compound_parts,
+    english_terms,
     specific_terms,
     uncovered,
     zipf,
 )
 from bot.answer.quoting import Unit, quotable_units, render_quotes
-from bot.answer.selection import Vector, context, pick, placed, score_units, whole
+from bot.answer.selection import Vector, context, extended, pick, placed, score_units, spans
 from bot.answer.spelling import Vocabulary
 from bot.answer.types import Answer, Source, Turn
 from bot.search.retriever import Corpus, Hit, HybridRetriever
@@ -96,8 +97,8 @@ class ExtractiveAnswerer:
         kept.sort(key=lambda h: -h.relevance)  # re-rank the fused candidates by relevance
         sources = tuple(h.source for h in kept)
         specific = specific_terms(asked.text, self._common_terms(), compound_parts, zipf)
-        if prepared.language == "en":  # English words are not in Swedish quotes: only numbers count
-            specific = [t for t in specific if t.required and not t.asked]
+        if prepared.language == "en":  # English words are not in Swedish quotes: numbers, facts, names
+            specific = english_terms(specific, asked.text)
         ask = ask_kind(asked.text)
         quotes = self._select(query, sources, specific, ask)
         if not quotes:
@@ -149,18 +150,25 @@ class ExtractiveAnswerer:
         vectors = self._vectors([context(u, sources[u.ref - 1]) for u in units])
         similarity = [float(vec @ q_vec) for vec in vectors]
         kind = ask_kind(query) if ask == "other" else ask
-        scores = score_units(query, units, sources, similarity, specific, kind)
-        answering = [self._answers(whole(units, i), sources, specific, ask) for i in range(len(units))]
-        return pick(units, sources, scores, vectors, specific, answering)
+        idf = self.retriever.corpus.lexical.idf
+        scores = score_units(query, units, sources, similarity, specific, kind, idf)
+        quoted_as = spans(units)
+        answering = [self._answers(q, sources, specific, ask) for q in quoted_as]
+        for i, quote in enumerate(quoted_as):  # "… den 8 november." answers with the sentence after it
+            longer = None if answering[i] else extended(units, quote)
+            if longer is not None and self._answers(longer, sources, specific, ask):
+                quoted_as[i], answering[i] = longer, True
+        return pick(units, sources, scores, vectors, specific, answering, quoted_as)
 
     @staticmethod
     def _answers(quote: Sequence[Unit], sources: Sequence[Source], specific: list[Term], ask: Ask) -> bool:
         """Whether this one quote answers (see `coverage.answers`).
 
         A list answers "vilka …?" as a whole; a date, a number or a name must stand in the
-        same item as the terms it belongs to.
+        same item as the terms it belongs to. Sentences that follow each other answer
+        together ("… den 8 november. Demokratidagen anordnas för samtliga medarbetare …").
         """
-        if len(quote) > 1 and ask not in ("list", "how", "other"):
+        if len(quote) > 1 and quote[0].is_item and ask not in ("list", "how", "other"):
             return any(answers(specific, placed(u, sources[u.ref - 1]), u.text, ask) for u in quote)
         placed_text = " ".join(placed(u, sources[u.ref - 1]) for u in quote)
         return answers(specific, placed_text, "\n".join(u.text for u in quote), ask)

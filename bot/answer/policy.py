@@ -23,6 +23,7 @@ __all__ = [
     "choose_query",
     "empty_answer",
     "is_follow_up",
+    "language_of",
     "prepare",
     "readable",
     "refusal",
@@ -110,7 +111,7 @@ def prepare(question: str, history: Sequence[Turn] = (), max_chars: int = 2000) 
     # can be kept (masking costs time on hostile input, and the rest is never read).
     masked = mask(typed[: max_chars + MASK_MARGIN])
     text = masked.text.strip()
-    language = detect_language(text) if text else "sv"
+    language = language_of(text) if text else "sv"
     notices = [removed_notice(masked.kinds, language)] if masked.found else []
     if len(typed) > max_chars:
         notices.append(TEXTS[language]["long"].format(n=len(typed), max=max_chars))
@@ -118,6 +119,17 @@ def prepare(question: str, history: Sequence[Turn] = (), max_chars: int = 2000) 
         text = text[: cut_point(text, max_chars)].rstrip()
     earlier = tuple(Turn(mask(readable(turn.question)).text, readable(turn.answer)) for turn in history)
     return Prepared(text, language, "\n".join(notices) or None, earlier)
+
+
+def language_of(question: str) -> str:
+    """Return the question's language, not counting names: "Gränsgångare" in an English question
+    is a name, not a Swedish word.
+
+    >>> language_of("What does Projekt Gränsgångare want to achieve?"), language_of("Vad gör Gränsgångare?")
+    ('en', 'sv')
+    """
+    unnamed = re.sub(r"(?<=[\w,;:)] )[A-ZÅÄÖ][\w!+-]*", "", question)  # capitalised inside the sentence
+    return detect_language(unnamed)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -252,7 +264,10 @@ _GAPS = {
         "who_any": "Dokumenten säger inte vem det gäller.",
         "when": "Dokumenten anger ingen tidpunkt för det du frågar om.",
         "time": "Dokumenten anger ingen tid på dagen för det du frågar om.",
-        "count": "Dokumenten anger inget antal eller belopp för det du frågar om.",
+        "name": "Dokumenten säger inte vad {rest} heter.",
+        "count": "Dokumenten anger inget antal för det du frågar om.",
+        "amount": "Dokumenten anger inget belopp för det du frågar om.",
+        "share": "Dokumenten anger ingen andel eller procentsats för det du frågar om.",
         "other": "Dokumenten svarar inte på just det du frågar om.",
         "related": "Det närmaste jag hittar:",
         "ask": "Fråga gärna din förbundschef eller den som samordnar arbetet i ditt projekt.",
@@ -265,7 +280,10 @@ _GAPS = {
         "who_any": "The documents do not say who.",
         "when": "The documents give no date for what you ask about.",
         "time": "The documents give no time of day for what you ask about.",
-        "count": "The documents give no number or amount for what you ask about.",
+        "name": "The documents do not give the name of {rest}.",
+        "count": "The documents give no number for what you ask about.",
+        "amount": "The documents give no amount for what you ask about.",
+        "share": "The documents give no share or percentage for what you ask about.",
         "other": "The documents do not answer exactly what you ask.",
         "related": "The closest I can find (quoted in Swedish):",
         "ask": "Please ask your manager (förbundschef) or whoever coordinates the work in your project.",
@@ -273,6 +291,7 @@ _GAPS = {
     },
 }
 _WHO = re.compile(r"^\s*(vem|who)\s+(.+?)[\s?!.]*$", re.I)
+_NAME = re.compile(r"^\s*(?:vad (?:heter|hette|kallas)|what(?: is|'s| was) the name of)\s+(.+?)[\s?!.]*$", re.I)
 
 
 def gap(prepared: Prepared, ask: str, missing: Sequence[str]) -> str:
@@ -282,6 +301,8 @@ def gap(prepared: Prepared, ask: str, missing: Sequence[str]) -> str:
     'Dokumenten säger inget om ”tjänar”.'
     >>> gap(prepare("Vem är vårt dataskyddsombud?"), "who", [])
     'Dokumenten säger inte vem som är vårt dataskyddsombud.'
+    >>> gap(prepare("Vad heter förbundschefen i SCÖ?"), "name", [])
+    'Dokumenten säger inte vad förbundschefen i SCÖ heter.'
     >>> gap(prepare("Vad gör man i steg 9?"), "other", ["steg 9", "lösenord"])
     'Dokumenten säger inget om ”steg 9” och ”lösenord”.'
     """
@@ -293,6 +314,9 @@ def gap(prepared: Prepared, ask: str, missing: Sequence[str]) -> str:
     if ask == "who":
         match = _WHO.match(prepared.text)
         return texts["who"].format(rest=match.group(2)) if match else texts["who_any"]
+    if ask == "name":
+        noun = _NAME.match(prepared.text)
+        return texts["name"].format(rest=noun.group(1)) if noun else texts["other"]
     return texts.get(ask, texts["other"])
 
 

@@ -9,26 +9,25 @@ something else.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.answer.coverage import Ask, Term, coverage, has_evidence, uncovered
+from bot.answer.coverage import Ask, Term, coverage, uncovered
+from bot.answer.evidence import strength, wanted
 from bot.answer.quoting import Unit, length, local_coverage
-from bot.ingest.dates import MONTHS
 from bot.search.text import terms
 from bot.search.types import Source
 
 Vector = npt.NDArray[np.float64]
-_TIME = re.compile(
-    rf"\b(1[89]\d\d|20\d\d|{'|'.join(MONTHS)}|våren|sommaren|hösten|vintern|varje (vecka|månad|år))\b",
-    re.I,
-)
+# A sentence that points back ("Konkret görs detta …", "Dessa kommer …") means nothing alone.
+_REFERS_BACK = re.compile(r"^(\S+\s+){0,3}?(detta|dessa|denna|det här|den här|därför|sådana)\b", re.I)
 PRIOR = 1.0  # weight of the passage's own relevance, relative to the best passage
 LEXICAL_WEIGHT = 0.1
 COVER_WEIGHT = 0.08  # share of the question's specific terms in the unit (with its heading)
-EVIDENCE_WEIGHT = 0.04  # the unit holds the kind of answer asked for (a date for "när")
+RARE_WEIGHT = 0.2  # IDF-weighted share of the specific terms in the unit's own words
+EVIDENCE_WEIGHT = 0.12  # the unit holds the kind of answer asked for (a date for "när"), graded
 LIST_BONUS = 0.06  # "Vilka ...?" prefers list items (the whole list is quoted)
 HEADING_BONUS = 0.05  # the question's numbers are in the unit's heading ("Steg 6 av 7")
 FOLLOWER_MARGIN = 0.12  # the sentence right after the first is quoted when this close
@@ -55,12 +54,23 @@ def placed(unit: Unit, source: Source) -> str:
 
 
 def score_units(
-    question: str, units: Sequence[Unit], sources: Sequence[Source], similarity: Sequence[float],
-    specific: Sequence[Term], ask: Ask,
+    question: str,
+    units: Sequence[Unit],
+    sources: Sequence[Source],
+    similarity: Sequence[float],
+    specific: Sequence[Term],
+    ask: Ask,
+    idf: Callable[[str], float] | None = None,
 ) -> list[float]:
-    """Score every unit as an answer to `question`."""
+    """Score every unit as an answer to `question`.
+
+    `similarity` is the embedding model's own query/unit similarity; the rest says what it
+    cannot: whether the unit's *own* words hold the question's rarest terms (a title
+    names every sentence of its document), and whether it holds the kind of answer wanted.
+    """
     contexts = [context(u, sources[u.ref - 1]) for u in units]
     lexical = local_coverage(question, contexts)
+    wants = wanted(question, ask)
     wants_list = ask in ("list", "how")  # "vilka …?" and "hur gör vi …?" are answered by lists
     required = {t.stem for t in specific if t.required}  # "steg 6": the section *about* steg 6
     return [
@@ -68,41 +78,110 @@ def score_units(
         + LEXICAL_WEIGHT * lex
         + PRIOR * (sources[unit.ref - 1].score - sources[0].score)
         + COVER_WEIGHT * coverage(specific, placed(unit, sources[unit.ref - 1]))
-        + (EVIDENCE_WEIGHT if ask in ("when", "time", "count", "who") and has_evidence(ask, unit.text) else 0.0)
-        + (EVIDENCE_WEIGHT if ask == "when" and _TIME.search(unit.text) else 0.0)
+        + RARE_WEIGHT * rare_share(specific, placed(unit, sources[unit.ref - 1]), idf)
+        + EVIDENCE_WEIGHT * strength(wants, unit.text, specific, question)
         + (LIST_BONUS if wants_list and unit.is_item else 0.0)
         + (HEADING_BONUS if required and required <= set(terms(sources[unit.ref - 1].section)) else 0.0)
-        for unit, ctx, lex, sim in zip(units, contexts, lexical, similarity, strict=True)
+        for unit, lex, sim in zip(units, lexical, similarity, strict=True)
     ]
 
 
+def rare_share(specific: Sequence[Term], text: str, idf: Callable[[str], float] | None) -> float:
+    """Return the share of the specific terms in `text`, each weighted by its rarity (IDF).
+
+    The sentence that holds the question's rarest term ("demokratidag") is preferred to
+    one that holds only the names every sentence of the document shares.
+
+    >>> terms_ = [Term("demokratidag", "demokratidag"), Term("lovade", "lov")]
+    >>> rarity = {"demokratidag": 3.0, "lov": 1.0}.get
+    >>> rare_share(terms_, "en demokratidag för alla", lambda t: rarity(t, 1.0))
+    0.75
+    """
+    if not specific:
+        return 0.0
+    weights = [idf(t.stem) if idf else 1.0 for t in specific]
+    missing = {id(t) for t in uncovered(specific, text)}
+    return sum(w for t, w in zip(specific, weights, strict=True) if id(t) not in missing) / (sum(weights) or 1.0)
+
+
+def spans(units: Sequence[Unit]) -> list[list[Unit]]:
+    """Return each unit as it is quoted: a list whole; a sentence with the one it points back to
+    ("Konkret görs detta …" needs the sentence before) and with the next when that one does.
+
+    >>> u = [Unit(1, 0, "Externt sprids kunskap."), Unit(1, 1, "Konkret görs detta med ett webbinarium.")]
+    >>> [[x.order for x in s] for s in spans(u)]
+    [[0, 1], [0, 1]]
+    """
+    out = []
+    for i, unit in enumerate(units):
+        if unit.is_item:
+            out.append(whole(units, i))
+            continue
+        quote = [unit]
+        if _refers_back(unit) and i > 0 and _continues(units[i - 1], unit):
+            quote.insert(0, units[i - 1])
+        if i + 1 < len(units) and _continues(unit, units[i + 1]) and _refers_back(units[i + 1]):
+            quote.append(units[i + 1])
+        out.append(quote)
+    return out
+
+
+def extended(units: Sequence[Unit], quote: list[Unit]) -> list[Unit] | None:
+    """Return `quote` with the sentence after it (same passage and paragraph), or None when there is none."""
+    at = units.index(quote[-1]) + 1
+    if quote[-1].is_item or at >= len(units) or not _continues(quote[-1], units[at]):
+        return None
+    return [*quote, units[at]]
+
+
+def _continues(unit: Unit, following: Unit) -> bool:
+    """Whether `following` is the sentence right after `unit` in the same paragraph."""
+    return (
+        (following.ref, following.block) == (unit.ref, unit.block)
+        and following.order == unit.order + 1
+        and not (unit.is_item or following.is_item)
+    )
+
+
+def _refers_back(unit: Unit) -> bool:
+    return bool(_REFERS_BACK.search(unit.text))
+
+
 def pick(
-    units: Sequence[Unit], sources: Sequence[Source], scores: Sequence[float], vectors: Sequence[Vector],
-    specific: Sequence[Term], answering: Sequence[bool] | None = None,
+    units: Sequence[Unit],
+    sources: Sequence[Source],
+    scores: Sequence[float],
+    vectors: Sequence[Vector],
+    specific: Sequence[Term],
+    answering: Sequence[bool] | None = None,
+    quoted_as: Sequence[list[Unit]] | None = None,
 ) -> list[list[Unit]]:
     """Return the quotes, first the one that answers; each quote is a unit or a whole list.
 
     `answering` marks the units that answer on their own (`coverage.answers`): the best
     of them goes first when it scores within ANSWER_MARGIN of the best unit of all.
+    `quoted_as` gives each unit as it is quoted (`spans`); by default a unit or its list.
     """
+    as_quoted = list(quoted_as) if quoted_as is not None else [whole(units, i) for i in range(len(units))]
     order = sorted(range(len(units)), key=lambda i: -scores[i])
     first = order[0]
     if answering is not None:
         first = next((i for i in order if answering[i] and scores[i] >= scores[first] - ANSWER_MARGIN), first)
         order = [first, *(i for i in order if i != first)]
-    quotes = [whole(units, first)]
-    follower = first + 1  # the next sentence often carries the detail ("…, till exempel …")
+    quotes = [as_quoted[first]]
+    follower = units.index(quotes[0][-1]) + 1  # the next sentence often carries the detail ("…, till exempel …")
     if (
-        follower < len(units) and units[follower].ref == units[first].ref and not units[first].is_item
-        and not units[follower].is_item and scores[follower] >= scores[first] - FOLLOWER_MARGIN
+        follower < len(units)
+        and _continues(quotes[0][-1], units[follower])
+        and scores[follower] >= scores[first] - FOLLOWER_MARGIN
     ):
         quotes[0] = [*quotes[0], units[follower]]
     chosen = {id(u) for q in quotes for u in q}
     for i in order[1:]:
-        if len(quotes) > MAX_EXTRA or id(units[i]) in chosen:
+        candidate = as_quoted[i]
+        if len(quotes) > MAX_EXTRA or any(id(u) in chosen for u in candidate):
             continue
         quoted = " ".join(placed(u, sources[u.ref - 1]) for q in quotes for u in q)
-        candidate = whole(units, i)
         missing = uncovered(specific, quoted)
         adds = bool(missing) and len(uncovered(missing, placed(units[i], sources[units[i].ref - 1]))) < len(missing)
         close = scores[i] >= scores[first] - EXTRA_MARGIN

@@ -1,0 +1,157 @@
+"""Is a question's term in a text? Word by word, as the lexical index compares them.
+
+Terms are folded and Swedish-stemmed: "lönekartläggning" does not contain "lön". A compound
+is covered by itself or by all of its parts ("kartläggning av löner" covers
+"lönekartläggning"), a long term also as the last part of a compound ("grund" by
+"diskrimineringsgrund"), a word by its contraction ("Dnr"), a number by a range that takes
+it in ("30" by "25 eller fler").
+"""
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.search.text import fold, terms
+
+HEAD_MIN = 5  # a stem this long is also covered as the head of a compound ("grund" by "diskrimineringsgrund")
+ENDINGS = frozenset(["", *"en et er erna ar arna n t na s ens ets ns".split()])  # noun endings
+
+
+@dataclass(frozen=True)
+class Term:
+    """A specific term of a question: the word as typed, its stem, its compound parts' stems.
+
+    A `required` term (a number, an ordinal, the noun asked about, a fact asked for by name)
+    must be quoted for the answer to count: "steg 9" is not answered by a quote about steg 7,
+    however relevant.
+    """
+
+    word: str
+    stem: str
+    parts: tuple[str, ...] = ()
+    required: bool = False
+    asked: bool = False  # the noun the question asks about (a number must count it)
+    named: bool = False  # written as a name in the question ("Gränsgångare", "Rätt stöd för mig!")
+    alternatives: tuple[str, ...] = ()  # other stems that say it ("böter" for "straff"; "lösenord" for "password")
+
+
+def uncovered(question_terms: Collection[Term], text: str) -> list[Term]:
+    """Return the terms `text` does not contain, word by word (a compound's parts count).
+
+    >>> lon = Term("lön", "lon")
+    >>> [t.word for t in uncovered([lon], "Lönekartläggningen görs varje år.")]
+    ['lön']
+    >>> uncovered([Term("lönekartläggning", "lonekartlaggning", ("lon", "kartlaggning"))], "kartläggning av löner")
+    []
+    >>> uncovered([Term("grunder", "grund")], "Lagen har sju diskrimineringsgrunder.")
+    []
+    """
+    present = set(terms(text))
+    return [t for t in question_terms if not covered(t, present, text)]
+
+
+def covered(term: Term, present: set[str], text: str = "") -> bool:
+    """Whether `present` (the stems of `text`) holds the term: itself, all its compound parts,
+    a compound it heads, a contraction of it ("Dnr"), or for a number a bound that takes it in
+    ("30" by "25 eller fler")."""
+    if term.stem in present or (term.parts and all(p in present for p in term.parts)):
+        return True
+    if any(p.startswith(a) and p[len(a) :] in ENDINGS for a in term.alternatives for p in present):
+        return True  # the stemmer leaves some endings ("lösenordet")
+    if term.stem.isdigit():
+        return _within(int(term.stem), text)
+    if len(term.stem) >= HEAD_MIN and any(
+        len(p) >= len(term.stem) + HEAD_MIN - 1 and p.endswith(term.stem) and _heads(p, term.stem, text)
+        for p in present
+    ):
+        return True
+    word = fold(term.word.lower())  # contractions are written in lower case ("Dnr"); "SKR" is a name
+    # A stop word is no contraction: "för" does not stand for "förbereder".
+    return any(_abbreviates(fold(w.lower()), word) for w in re.findall(r"\w+", text) if not w.isupper() and terms(w))
+
+
+def _heads(stem: str, head: str, text: str) -> bool:
+    """Whether the compound of `text` whose stem is `stem` has `head` as its last part, not just
+    as its last letters: "arbetsplatsträff" folds to "…tstraff" but is no "straff".
+
+    >>> _heads("arbetsplatstraff", "straff", "på arbetsplatsträffen"), _heads("diskrimineringsgrund", "grund", "")
+    (False, True)
+    """
+    for word in re.findall(r"\w+", text):
+        if terms(word)[:1] == [stem]:
+            parts = compound_parts(word)
+            prefix = stem[: len(stem) - len(head)]  # must end where a part ends
+            return len(parts) < 2 or any(fold("".join(parts[:j])) == prefix for j in range(1, len(parts)))
+    return True
+
+
+_AT_LEAST = re.compile(r"(\d+) eller (?:fler|mer)|(?:minst|över|fler än|mer än) (\d+)")
+_BELOW = re.compile(r"(?:under|färre än|mindre än|högst) (\d+)")
+
+
+def _within(number: int, text: str) -> bool:
+    """Whether `text` states a range or bound that `number` falls in ("10–24", "25 eller fler").
+
+    >>> _within(30, "med 25 eller fler anställda"), _within(30, "med 10–24 anställda"), _within(12, "10–24")
+    (True, False, True)
+    """
+    for low, high in re.findall(r"(\d+)\s?[–-]\s?(\d+)", text):
+        if int(low) <= number <= int(high):
+            return True
+    at_least = [int(a or b) for a, b in _AT_LEAST.findall(text)]
+    below = [int(b) for b in _BELOW.findall(text)]
+    return any(number >= b for b in at_least) or any(number < b for b in below)
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """Whether `short` is a contraction of a long `word`: its first and last letter and some
+    between, in order ("dnr" for "diarienummer"); three letters at least ("in" is a word).
+
+    >>> _abbreviates("dnr", "diarienummer"), _abbreviates("do", "dataskyddsombud")
+    (True, False)
+    """
+    if not (3 <= len(short) <= 4 and len(word) >= 3 * len(short) and short.isalpha()):
+        return False
+    if short[0] != word[0] or short[-1] != word[-1]:
+        return False
+    rest = iter(word[1:-1])
+    return all(ch in rest for ch in short[1:-1])
+
+
+def coverage(question_terms: Collection[Term], text: str) -> float:
+    """Return the share of `question_terms` that `text` contains (1.0 when there are none).
+
+    >>> coverage([Term("steg", "steg"), Term("nio", "nio")], "Respekttrappan har sju steg.")
+    0.5
+    """
+    if not question_terms:
+        return 1.0
+    return 1.0 - len(uncovered(question_terms, text)) / len(question_terms)
+
+
+def zipf(word: str) -> float:
+    """Return the Zipf frequency of a Swedish word in wordfreq's list (0 when unknown).
+
+    >>> zipf("heter") > 5.0 > zipf("dataskyddsombud")
+    True
+    """
+    from bot.ingest.ocr_lexicon import Lexicon
+
+    return Lexicon.from_wordfreq().word_frequency(word)
+
+
+@lru_cache(maxsize=4096)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """Split a Swedish compound into its lexicon parts (a known word stays whole).
+
+    >>> compound_parts("lönekartläggning")
+    ('löne', 'kartläggning')
+    >>> compound_parts("lösenordet")
+    ('lösenordet',)
+    """
+    from bot.ingest.ocr_lexicon import Lexicon, analyses, best  # the OCR repair's compound analysis
+
+    lexicon = Lexicon.from_wordfreq()  # the shared, cached wordfreq lexicon
+    found = analyses(lexicon, word.lower(), {})
+    return best(lexicon, found).parts if found else (word,)

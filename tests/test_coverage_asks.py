@@ -1,0 +1,113 @@
+"""Does a quote answer? The kinds of answer asked for and the terms a quote must hold (pure)."""
+
+import pytest
+
+from bot.answer.coverage import (
+    Term,
+    answers,
+    ask_kind,
+    compound_parts,
+    english_terms,
+    has_evidence,
+    specific_terms,
+    uncovered,
+    zipf,
+)
+from bot.answer.policy import gap, language_of, prepare
+
+
+def terms_of(question: str) -> list[Term]:
+    """The question's specific terms as the answerer computes them (lexicon included)."""
+    return specific_terms(question, (), compound_parts, zipf)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Vad heter förbundschefen i vårt förbund?", "name"),  # a person by role: a name is asked for
+        ("Vad heter metoden som vi använder?", "other"),  # a thing's name may be any word
+        ("What is the name of our project manager?", "name"),
+        ("Hur mycket pengar får projektet från ESF?", "amount"),
+        ("Vad kostar ett konto?", "amount"),
+        ("What does the tool cost?", "amount"),
+        ("Hur stor del av finansieringen kommer från regionen?", "share"),
+        ("Hur många steg har trappan?", "count"),
+    ],
+)
+def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str) -> None:
+    assert ask_kind(question) == kind
+
+
+def test_a_name_must_stand_by_the_role_asked_about() -> None:
+    question = "Vad heter förbundschefen?"
+    asked = terms_of(question)
+
+    assert has_evidence("name", "Förbundschefen är Anna Lindqvist sedan 2020.", asked)
+    assert not has_evidence("name", "Förbundschefen tar upp avvikelsen i beredningsgruppen.", asked)
+    assert not has_evidence("name", "Enligt Lex Heller går avvikelsen sedan vidare till förbundschefen.", asked)
+
+
+def test_an_amount_is_money_and_a_share_is_a_part() -> None:
+    assert has_evidence("amount", "Projektet får 2,5 miljoner kronor från ESF.")
+    assert has_evidence("amount", "Verktyget används med ett gratis konto.")
+    assert not has_evidence("amount", "Varje projekt under programperioden 2021–2027 ska ta hänsyn till tre principer.")
+    assert has_evidence("share", "Ungefär 30 procent av finansieringen kommer från regionen.")
+    members = "Ett förbund har fyra medlemmar: Arbetsförmedlingen, Försäkringskassan, kommuner och Region."
+    assert not has_evidence("share", members)
+
+
+def test_a_list_that_names_the_asked_noun_as_one_kind_lists_no_instances_of_it() -> None:
+    text = "Vi kravställer upphandlade aktörer såsom leverantörer, utvärderare och föreläsare."
+
+    assert not has_evidence("list", text, terms_of("Vilka utvärderare har förbundet anlitat?"))
+    assert not has_evidence("list", text, terms_of("Vilka föreläsare har förbundet bokat?"))
+    assert has_evidence("list", text, terms_of("Vilka aktörer ska förbundet kravställa?"))
+
+
+def test_an_acronym_spelled_out_is_no_name_of_who() -> None:
+    question = "Vem leder arbetsgruppen med MR-ambassadörer?"
+    quote = "Det finns en arbetsgrupp med MR-ambassadörer (Mänskliga Rättigheter) från varje delprojekt."
+
+    assert not has_evidence("who", quote, terms_of(question))
+    assert has_evidence("who", "Arbetsgruppen med MR-ambassadörer leds av Anna Lindqvist.", terms_of(question))
+
+
+def test_a_fact_of_its_own_must_be_quoted_however_much_else_the_quote_shares() -> None:
+    question = "Vad blir straffet för den som diskriminerar enligt diskrimineringslagen?"
+    asked = terms_of(question)
+    about_the_law = "Diskrimineringslagen räknar upp sex former; den som diskriminerar bryter mot lagen."
+
+    assert not answers(asked, about_the_law, about_the_law, ask_kind(question))
+    fined = "Den som diskriminerar enligt diskrimineringslagen kan dömas till böter."
+    assert answers(asked, fined, fined, ask_kind(question))
+
+
+def test_an_english_question_keeps_its_facts_in_swedish_and_its_names() -> None:
+    question = "What's the password for our shared Respekttrappan account in Swedish?"
+    kept = english_terms(terms_of(question), question)
+
+    assert [t.word for t in kept] == ["password", "Respekttrappan"]
+    assert uncovered(kept, "Respekttrappan görs på webben med ett gratis konto.") == kept[:1]
+    assert not uncovered(kept, "Lösenordet till Respekttrappan står i kansliets pärm.")
+
+
+def test_a_compound_covers_a_word_only_as_its_last_part() -> None:
+    straff = Term("straff", "straff")
+
+    assert uncovered([straff], "Jämställdhet är en stående punkt på arbetsplatsträffen.") == [straff]
+    assert not uncovered([Term("grunder", "grund")], "Lagen har sju diskrimineringsgrunder.")
+
+
+def test_the_answer_says_first_what_the_documents_do_not_say() -> None:
+    assert gap(prepare("Vad heter förbundschefen i SCÖ?"), "name", []) == (
+        "Dokumenten säger inte vad förbundschefen i SCÖ heter."
+    )
+    assert gap(prepare("Hur mycket pengar får projektet?"), "amount", []).startswith("Dokumenten anger inget belopp")
+    assert gap(prepare("What's the password for Lex Heller?"), "other", ["password"]) == (
+        "The documents say nothing about “password”."
+    )
+
+
+def test_a_swedish_name_does_not_make_an_english_question_swedish() -> None:
+    assert language_of("What is the salary of a project leader in Gränsgångare?") == "en"
+    assert language_of("Vad gör projektledaren i Gränsgångare?") == "sv"

@@ -1,0 +1,65 @@
+"""Knowing what the documents do not say, at the level of the quote, on the real knowledge/ folder."""
+
+import pytest
+
+from bot.answer.types import Answerer
+from bot.search.text import fold
+from bot.wiring import build_answerer
+from tests.core_fixtures import RealKB, shared_real_kb
+
+pytestmark = pytest.mark.slow  # the real knowledge/ index
+
+
+@pytest.fixture(scope="session")
+def real_kb(tmp_path_factory: pytest.TempPathFactory) -> RealKB:
+    """knowledge/ indexed once per run (shared with the other real-index tests)."""
+    return shared_real_kb(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def answerer(real_kb: RealKB) -> Answerer:
+    """One answerer for the module, so sentence vectors are embedded once."""
+    return build_answerer(real_kb.settings)
+
+
+@pytest.mark.parametrize(
+    ("question", "first_line"),  # the answer's first line starts so
+    [
+        # The role is in the documents (SCÖ's routine), the person's name is not.
+        ("Vad heter verksamhetsutvecklaren på SCÖ?", "Dokumenten säger inte vad verksamhetsutvecklaren på SCÖ heter."),
+        # ESF and the project are, an amount is not.
+        (
+            "Hur mycket pengar har Rätt stöd för mig! fått från Europeiska socialfonden?",
+            "Dokumenten anger inget belopp för det du frågar om.",
+        ),
+        # The law is, a penalty is not ("arbetsplatsträff" is no "straff").
+        (
+            "Vad får man för straff om man diskriminerar någon på en arbetsplatsträff?",
+            "Dokumenten säger inget om ”straff”",
+        ),
+        # The account is (a free one), its password is not.
+        ("What is the password for our group's Respekttrappan account?", "The documents say nothing about “password”."),
+    ],
+)
+def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, question: str, first_line: str) -> None:
+    answer = answerer.ask(question)
+
+    assert answer.refused and answer.coverage == "partial"
+    assert answer.text.split("\n\n")[0].startswith(first_line)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer_words"),
+    [
+        ("Vad kostar det att använda Respekttrappan?", "gratis"),  # free is an amount
+        ("Vad heter författaren som Lex Heller har fått sitt namn efter?", "Joseph Heller"),
+        ("What does Respekttrappan cost?", "gratis"),
+    ],
+)
+def test_the_same_shapes_are_answered_when_the_documents_answer(
+    answerer: Answerer, question: str, answer_words: str
+) -> None:
+    answer = answerer.ask(question)
+
+    assert not answer.refused and answer.coverage == "full"
+    assert fold(answer_words) in fold(answer.text.split("\n\n")[0])
