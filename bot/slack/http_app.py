@@ -7,13 +7,15 @@
 2. the Slack signature (slack_sdk's `SignatureVerifier`): missing or malformed timestamp,
    a timestamp more than five minutes away, or a bad signature → 401;
 3. only a signed request is parsed: a body that is not UTF-8 or that Bolt cannot parse → 400;
-4. an event callback, when the app acknowledges before its listeners run (Bolt's default,
-   `process_before_response=False`), gets the empty 200 Bolt would give it right here and is
-   handed to `App.dispatch` on a thread (`dispatcher`): no hop to a thread and back, and none
-   of Bolt's middleware, stands between Slack and its acknowledgement while answering holds
-   the cores. It is also a 200 where Bolt would say 404 (an event no listener takes), which
-   Slack would only send again;
-5. anything else (button clicks, commands, views, url_verification) goes to `App.dispatch` in
+4. an event callback or a button click, when the app acknowledges before its listeners run
+   (Bolt's default, `process_before_response=False`), gets the empty 200 Bolt would give it
+   right here and is handed to `App.dispatch` on a thread (`dispatcher`): no hop to a thread
+   and back, and none of Bolt's middleware, stands between Slack and its acknowledgement while
+   answering holds the cores. Every click listener of ours calls a bare `ack()` first, so the
+   response is the same; Slack ignores a click's response body anyway. It is also a 200 where
+   Bolt would say 404 (an event or click no listener takes), which Slack would only send again;
+5. anything else (commands and views, whose `ack()` may carry a response, url_verification)
+   goes to `App.dispatch` in
    a worker thread (at most `threads` at once, so a busy Bolt never blocks the event loop that
    reads the other requests), whose response is returned as it is.
 
@@ -117,6 +119,9 @@ def to_response(bolt: BoltResponse) -> Response:
     return response
 
 
+ACKED_HERE = frozenset({"event_callback", "block_actions"})  # their ack() carries nothing
+
+
 def dispatch_later(app: App, dispatcher: Executor, request: BoltRequest) -> None:
     """Dispatch `request` on `dispatcher`; Bolt logs a listener's errors, this anything else."""
 
@@ -153,7 +158,7 @@ def build_http_app(
             return PlainTextResponse(refused.reason, refused.status, headers=closing)
         except ClientDisconnect:
             return Response(status_code=400)  # nobody is left to read it
-        if acks_first and parsed.body.get("type") == "event_callback":
+        if acks_first and parsed.body.get("type") in ACKED_HERE:
             dispatch_later(app, dispatcher, parsed)
             return Response(status_code=200)
         return to_response(await anyio.to_thread.run_sync(app.dispatch, parsed, limiter=limiter))
