@@ -9,6 +9,7 @@ Chroma's own errors become `IndexMissing` or `IndexUnavailable` here.
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from chromadb.api import ClientAPI
 from chromadb.api.collection_configuration import CreateCollectionConfiguration
 from chromadb.api.models.Collection import Collection
 from chromadb.api.types import Include, Metadata
-from chromadb.errors import NotFoundError
+from chromadb.errors import InternalError, NotFoundError
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
@@ -146,7 +147,25 @@ def make_client(chroma_path: Path, host: str | None = None, port: int = 8000,
     if host:
         return _http_client(host, port, timeout)
     chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(chroma_path))
+    return _persistent_client(chroma_path)
+
+
+def _persistent_client(chroma_path: Path, tries: int = 5) -> ClientAPI:
+    """Open embedded Chroma, retrying the race of processes that create a new folder at once.
+
+    Two replicas (or `bot index` beside `bot serve`) opening a fresh folder together both run
+    Chroma's schema migration; the loser gets `InternalError: … table collections already
+    exists` (seen with chromadb 1.5). Chroma has no lock for this, so we retry: by then the
+    winner has created the tables and opening them is a read.
+    """
+    for attempt in range(1, tries + 1):
+        try:
+            return chromadb.PersistentClient(path=str(chroma_path))
+        except InternalError as exc:
+            if "already exists" not in str(exc) or attempt == tries:
+                raise
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 def _http_client(host: str, port: int, timeout: float) -> ClientAPI:
