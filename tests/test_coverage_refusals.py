@@ -39,6 +39,18 @@ def answerer(real_kb: RealKB) -> Answerer:
         ),
         # The account is (a free one), its password is not.
         ("What is the password for our group's Respekttrappan account?", "The documents say nothing about “password”."),
+        # The statistics are (what to look for), how they looked last week is not: nothing written once says that.
+        (
+            "Fanns det omotiverade skillnader i den könsuppdelade statistiken för vårt projekt förra veckan?",
+            "Dokumenten säger inget om ”förra veckan”",
+        ),
+        # Make Equal is, an address is not: "e-postadress" is the noun asked about, not "e".
+        (
+            "Vilken e-postadress har Make Equal för frågor om Respekttrappan?",
+            "Dokumenten säger inget om ”e-postadress”",
+        ),
+        # The HP-fika is, an evaluation of it is not: the subject of "vad visade" is asked about.
+        ("Vad visade utvärderingen av MIA Vidares HP-fika?", "Dokumenten säger inget om ”visade” och ”utvärderingen”"),
     ],
 )
 def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, question: str, first_line: str) -> None:
@@ -54,6 +66,12 @@ def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, ques
         ("Vad kostar det att använda Respekttrappan?", "gratis"),  # free is an amount
         ("Vad heter författaren som Lex Heller har fått sitt namn efter?", "Joseph Heller"),
         ("What does Respekttrappan cost?", "gratis"),
+        # "vilken period" asks for a time: the years answer it, the word "period" need not be quoted.
+        ("Under vilken period gällde programmet för ett jämställt Stockholm?", "2018-2022"),
+        # "det första steget" is "Steg 1" in the documents.
+        ("Vad gör man i första steget, Tänk!?", "filmklipp"),
+        # The list's lead-in counts its items: "fyra krav" answers "hur många krav".
+        ("Hur många krav hade ESF på projektens arbete med de horisontella principerna 2014–2020?", "fyra krav"),
     ],
 )
 def test_the_same_shapes_are_answered_when_the_documents_answer(

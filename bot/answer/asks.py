@@ -52,7 +52,9 @@ _ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = (
     (
         "when",
         re.compile(
-            r"^\W*(nar|vilket (ar|datum)|vilken dag|sedan nar|hur ofta|when|what date|how often)\b"
+            r"^\W*(nar|vilket (ar|artal|datum)|vilken (dag|period|manad|vecka)|sedan nar|hur ofta"
+            r"|when|what date|how often|(what|which) (year|period|month))\b"
+            r"|\bunder vilken (period|tid)\b"
             r"|\bnar (ar|blir|borjar|ska)\b"
         ),
     ),

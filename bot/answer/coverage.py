@@ -25,6 +25,7 @@ from bot.search.text import fold, terms
 
 __all__ = [  # what the answerer and the selection use, wherever it lives
     "ASKING",
+    "PAST",
     "MIN_COVERAGE",
     "Ask",
     "Term",
@@ -53,10 +54,22 @@ ASKING = frozenset(
 # Time words anchored on the day of asking: a document, written once, cannot say when
 # "nästa" APT is or how many came "i år" unless it says so in the same words.
 _NOW = frozenset("nästa förra kommande hittills idag nuvarande next last today".split())
-_ORDINALS = frozenset(
-    "första andra tredje fjärde femte sjätte sjunde åttonde nionde tionde elfte tolfte "
-    "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+# ...and the past and the running year, whatever is asked: a document cannot say how "förra
+# månaden" went or what was done "hittills" ("Fanns det skillnader förra månaden?").
+PAST = frozenset("förra hittills fjol".split())
+# The noun that names the kind of answer of a "när" question ("vilken period gällde …"): the
+# date or period quoted answers it, the noun itself need not be written.
+_WHEN_NOUNS = frozenset(terms("period perioden år året årtal datum datumet dag dagen månad månaden vecka veckan"))
+# Spoken forms of function words, typed in Slack ("vem ska jag vända mej till"); wordfreq ranks
+# them below GENERIC_ZIPF, so without this they would count as specific terms.
+_SPOKEN = frozenset(terms("mej dej sej dom nån nåt nåra nånting sån sånt sånna mkt nåt ngn ngt"))
+_ORDINAL_WORDS = (
+    "första andra tredje fjärde femte sjätte sjunde åttonde nionde tionde elfte tolfte",
+    "first second third fourth fifth sixth seventh eighth ninth tenth",
 )
+_ORDINALS = frozenset(w for words in _ORDINAL_WORDS for w in words.split())
+_ORDINAL_NUMBER = {w: str(n) for words in _ORDINAL_WORDS for n, w in enumerate(words.split(), 1)}
+_NUMBER_ORDINAL = {str(n): tuple(terms(w)) for n, w in enumerate(_ORDINAL_WORDS[0].split(), 1)}
 # Asks whose answer is a fact of its own (a salary, a password, a penalty, a budget): a quote that
 # does not name it does not answer, however much else it shares. Folded Swedish base form → the
 # words that say the same, and the English words that ask for it (English is not in the quotes).
@@ -89,6 +102,10 @@ _FOCUS = re.compile(
     r"(?:(?:en|ett|den|det|de|var|vart|vara|er|ert|era|min|mitt|mina|din|ditt|dina|sin|sitt|sina"
     r"|the|a|an|our|your|their|my)\s+)?(\w+)"
     r"|^\W*(?:vem|who)\s+(\w+)"
+    # "vad visade [utvärderingen]": the subject of a "vad" question's own verb (not "vad är/gör …")
+    r"|^\W*vad\s+(?!(?:ar|var|betyder|innebar|gor|ska|skall|kan|far|maste|menas|handlar|galler|finns|hander"
+    r"|behover|bor|vill|sager|star)\b)\w+\s+(?:(?:en|ett|den|det|de|var|vart|vara|er|ert|era|min|mitt|mina"
+    r"|din|ditt|dina|sin|sitt|sina)\s+)?(?!(?:man|vi|jag|du|ni|de|dom|det|den|hon|han|hen|folk|nagon)\b)(\w+)"
 )
 
 
@@ -121,14 +138,14 @@ def focus_word(question: str) -> tuple[str, bool] | None:
     >>> focus_word("Vem utvärderar projektet?"), focus_word("Vad är HP?")
     (('utvärderar', True), None)
     """
-    typed = re.findall(r"\w+", question)
-    folded = " ".join(fold(w) for w in typed)
+    typed = re.findall(r"\w+(?:-\w+)*", question)  # "e-postadress" is one word
+    folded = " ".join(fold(w).replace("-", "_") for w in typed)
     match = _FOCUS.search(folded)
     if match is None:
         return None
-    group = 1 if match.group(1) else 2
+    group = next(g for g in (1, 2, 3) if match.group(g))
     index = folded[: match.start(group)].count(" ")  # the typed word at the same position
-    return typed[index], group == 2
+    return typed[index].split("-")[-1], group == 2  # its last part is the term ("postadress")
 
 
 def _names(question: str) -> set[str]:
@@ -170,10 +187,10 @@ def specific_terms(
     """
     found: dict[str, Term] = {}
     kind = ask_kind(question)
-    if kind in ("when", "time", "count"):
-        found |= {
-            terms(w)[0]: Term(w, terms(w)[0], required=True) for w in re.findall(r"\w+", question) if w.lower() in _NOW
-        }
+    anchored = _NOW if kind in ("when", "time", "count") else PAST
+    found |= {
+        terms(w)[0]: Term(w, terms(w)[0], required=True) for w in re.findall(r"\w+", question) if w.lower() in anchored
+    }
     focus, verb = focus_word(question) or ("", False) if kind not in ("when", "time") else ("", False)
     if kind == "name":  # "vad heter [förbundschefen]": the name must stand by that role
         focus, verb = named_noun(question) or "", False
@@ -184,9 +201,11 @@ def specific_terms(
             found[fact.stem] = fact
             continue
         stems = terms(word)
-        if not stems or stems[0] in found:
+        if not stems or stems[0] in found or stems[0] in _SPOKEN:
             continue
         stem = stems[0]
+        if kind in ("when", "time") and stem in _WHEN_NOUNS:
+            continue
         # The noun asked about; even a word all over the documents when a number must count it.
         asked = word == focus and stem not in ASKING and (kind == "count" or stem not in common)
         generic = frequency is not None and max(frequency(word.lower()), frequency(stem)) >= GENERIC_ZIPF
@@ -199,7 +218,9 @@ def specific_terms(
             continue
         parts = split(word.lower()) if split else ()
         part_stems = tuple(s for p in parts for s in terms(p)) if len(parts) > 1 else ()
-        found[stem] = Term(word, stem, part_stems, required, asked, named)
+        # "första steget" is "steg 1", and "steg 1" is "första steget"
+        same = (_ORDINAL_NUMBER[word.lower()],) if word.lower() in _ORDINAL_NUMBER else _NUMBER_ORDINAL.get(stem, ())
+        found[stem] = Term(word, stem, part_stems, required, asked, named, same)
     return list(found.values())
 
 

@@ -16,6 +16,7 @@ outcomes, `Answer.meta["coverage"]`:
 - none: nothing relevant; the refusal text.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -25,6 +26,7 @@ from bot.answer import policy
 from bot.answer.coverage import (
     ASKING,
     MIN_COVERAGE,
+    PAST,
     Ask,
     Term,
     answers,
@@ -169,7 +171,8 @@ class ExtractiveAnswerer:
         together ("… den 8 november. Demokratidagen anordnas för samtliga medarbetare …").
         """
         if len(quote) > 1 and quote[0].is_item and ask not in ("list", "how", "other"):
-            return any(answers(specific, placed(u, sources[u.ref - 1]), u.text, ask) for u in quote)
+            # the lead-in is read with each item: "ESF ställde fyra krav på …:" counts them all
+            return any(answers(specific, placed(u, sources[u.ref - 1]), f"{u.lead}\n{u.text}", ask) for u in quote)
         placed_text = " ".join(placed(u, sources[u.ref - 1]) for u in quote)
         return answers(specific, placed_text, "\n".join(u.text for u in quote), ask)
 
@@ -202,11 +205,15 @@ def render(quote: Sequence[Unit]) -> str:
 def _phrase(question: str, term: Term) -> str:
     """Return how the question names a missing term; a number keeps the word before it.
 
-    >>> _phrase("Vad gör man i steg 9?", Term("9", "9"))
-    'steg 9'
+    >>> _phrase("Vad gör man i steg 9?", Term("9", "9")), _phrase("Hur gick det förra månaden?", Term("förra", "forr"))
+    ('steg 9', 'förra månaden')
+    >>> _phrase("Vilken e-postadress har DO?", Term("postadress", "postadress"))
+    'e-postadress'
     """
-    if not term.word.isdigit():
-        return term.word
     words = question.replace("?", " ").split()
     at = words.index(term.word) if term.word in words else 0
+    if term.word.lower() in PAST and at + 1 < len(words):  # "förra månaden", not "förra"
+        return f"{term.word} {words[at + 1]}"
+    if not term.word.isdigit():  # as typed: "e-postadress", whose term is "postadress"
+        return next((w for w in re.findall(r"\w+(?:-\w+)+", question) if w.endswith(f"-{term.word}")), term.word)
     return " ".join(words[max(at - 1, 0) : at + 1]) if at and terms(words[at - 1]) else term.word
