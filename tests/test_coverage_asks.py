@@ -32,6 +32,8 @@ def terms_of(question: str) -> list[Term]:
         ("What does the tool cost?", "amount"),
         ("Hur stor del av finansieringen kommer från regionen?", "share"),
         ("Hur många steg har trappan?", "count"),
+        ("Hur länge får en deltagare vara kvar i insatsen?", "duration"),
+        ("How long does step 4 take?", "duration"),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str) -> None:
@@ -54,6 +56,13 @@ def test_an_amount_is_money_and_a_share_is_a_part() -> None:
     assert has_evidence("share", "Ungefär 30 procent av finansieringen kommer från regionen.")
     members = "Ett förbund har fyra medlemmar: Arbetsförmedlingen, Försäkringskassan, kommuner och Region."
     assert not has_evidence("share", members)
+
+
+def test_a_length_of_time_is_a_number_with_a_unit() -> None:
+    assert has_evidence("duration", "Kallelsen bör skickas ut ungefär två veckor i förväg.")
+    assert has_evidence("duration", "Övningen tar cirka 30 minuter.")
+    assert not has_evidence("duration", "Avvikelsen tas upp i beredningsgruppen, där parterna finns representerade.")
+    assert not has_evidence("duration", "Steg 4 i Respekttrappan heter Upplev!")
 
 
 def test_a_list_that_names_the_asked_noun_as_one_kind_lists_no_instances_of_it() -> None:

@@ -51,6 +51,8 @@ def answerer(real_kb: RealKB) -> Answerer:
         ),
         # The HP-fika is, an evaluation of it is not: the subject of "vad visade" is asked about.
         ("Vad visade utvärderingen av MIA Vidares HP-fika?", "Dokumenten säger inget om ”visade” och ”utvärderingen”"),
+        # The exercise is, how long it takes is not: "hur lång tid" wants a length of time, not any number ("steg 4").
+        ("Hur lång tid tar övningen i steg 4 av Respekttrappan?", "Dokumenten anger ingen tidsrymd"),
     ],
 )
 def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, question: str, first_line: str) -> None:
@@ -72,6 +74,15 @@ def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, ques
         ("Vad gör man i första steget, Tänk!?", "filmklipp"),
         # The list's lead-in counts its items: "fyra krav" answers "hur många krav".
         ("Hur många krav hade ESF på projektens arbete med de horisontella principerna 2014–2020?", "fyra krav"),
+        # A story told before the question: the quote must hold what the last sentence asks.
+        (
+            "Vår deltagare blev bollad mellan Arbetsförmedlingen och regionen i flera månader och mådde dåligt av det. "
+            "Finns det något sätt att rapportera bristen i samverkan?",
+            "Lex Heller",
+        ),
+        # "vilken sorts" and "enl" only ask; the webbkurser and the trakasserier are what is asked about.
+        ("Vilken sorts webbkurser använde MIA Vidare?", "strukturell rasism"),
+        ("vad menas med trakasserier enl lagen", "kränker någons värdighet"),
     ],
 )
 def test_the_same_shapes_are_answered_when_the_documents_answer(

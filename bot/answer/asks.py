@@ -14,7 +14,7 @@ from typing import Literal
 from bot.answer.matching import Term, covered
 from bot.search.text import fold, terms
 
-Ask = Literal["who", "name", "when", "time", "amount", "share", "count", "list", "how", "other"]
+Ask = Literal["who", "name", "when", "time", "duration", "amount", "share", "count", "list", "how", "other"]
 
 # Money asked for: "hur mycket pengar", "vad kostar", "budget", "how much money".
 _MONEY = (
@@ -40,7 +40,8 @@ _ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = (
             rf"|\b{_MONEY}\b.*\b(hur (mycket|stor|stort)|how much)\b|\b(vad|hur mycket) kosta(r|de)\b"
         ),
     ),
-    ("count", re.compile(r"\b(hur (manga|mycket|stor|stora|lang tid)|how (many|much)|vilket belopp|vad kostar)\b")),
+    ("duration", re.compile(r"\b(hur (lang tid|lange)|how long)\b")),
+    ("count", re.compile(r"\b(hur (manga|mycket|stor|stora)|how (many|much)|vilket belopp|vad kostar)\b")),
     (
         "name",
         re.compile(
@@ -87,6 +88,13 @@ _EVIDENCE: dict[Ask, re.Pattern[str]] = {
         r"hälften|procent|kronor|dubbelt|gratis|kostnadsfri(tt)?|avgiftsfri(tt)?)\b",
         re.I,
     ),
+    # A length of time: a number (or "en") and a unit, "ungefär två veckor", "30 minuter", "ett halvår".
+    "duration": re.compile(
+        r"\b(\d+|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|tolv|femton|tjugo|trettio|några|par|halv)\s*"
+        r"(minut\w*|min|timm\w*|tim|h|dag\w*|veck\w*|månad\w*|år|åren|termin\w*|halvår\w*|halvtimm\w*)\b"
+        r"|\b(halvår\w*|halvtimm\w*|heldag\w*|halvdag\w*)\b",
+        re.I,
+    ),
     "when": re.compile(
         rf"\b(1[89]\d\d|20\d\d|{_MONTHS}|måndag|tisdag|onsdag|torsdag|fredag|vår(en)?|sommar(en)?"
         r"|höst(en)?|vinter(n)?|årlig(en)?|månadsvis|veckovis|varje (dag|vecka|månad|år|termin)"
@@ -124,8 +132,8 @@ def ask_kind(question: str) -> Ask:
 
     >>> [ask_kind(q) for q in ("Vem är vårt dataskyddsombud?", "När är nästa demokratidag?",
     ...  "Vilken tid börjar APT?", "Hur många steg har trappan?", "Vilka är grunderna?", "Vad är HP?",
-    ...  "Hur gör vi en HP-punkt?")]
-    ['who', 'when', 'time', 'count', 'list', 'other', 'how']
+    ...  "Hur gör vi en HP-punkt?", "Hur lång tid tar steg 4?")]
+    ['who', 'when', 'time', 'count', 'list', 'other', 'how', 'duration']
     """
     folded = fold(question)
     for kind, pattern in _ASKS:
@@ -165,6 +173,8 @@ def has_evidence(kind: Ask, text: str, asked: Collection[Term] = ()) -> bool:
     >>> has_evidence("when", "Planen antogs i oktober 2023."), has_evidence("when", "Planen gäller alla.")
     (True, False)
     >>> has_evidence("who", "Förbundschefen ansvarar för planen."), has_evidence("time", "Mötet är på måndag.")
+    (True, False)
+    >>> has_evidence("duration", "Kallelsen skickas ut två veckor i förväg."), has_evidence("duration", "Steg 7")
     (True, False)
     >>> has_evidence("who", "Fråga dataskyddsombudet.", [Term("dataskyddsombud", "dataskyddsombud")])
     False

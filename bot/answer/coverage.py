@@ -31,6 +31,7 @@ __all__ = [  # what the answerer and the selection use, wherever it lives
     "Term",
     "answers",
     "ask_kind",
+    "asking_sentence",
     "compound_parts",
     "coverage",
     "english_terms",
@@ -46,7 +47,7 @@ __all__ = [  # what the answerer and the selection use, wherever it lives
 ASKING = frozenset(
     terms(
         "vem vad när hur vilken vilket vilka varför var vart många mycket ofta länge dags "
-        "betyder betyda innebär innebära gäller gälla står säger säga handlar menas göra gör "
+        "betyder betyda innebär innebära gäller gälla står säger säga handlar menas göra gör slags sorts "
         "finns ska skall kan får måste vill behöver egentligen exakt nu "
         "who what when how which why where many much often mean means does say says"
     )
@@ -62,7 +63,10 @@ PAST = frozenset("förra hittills fjol".split())
 _WHEN_NOUNS = frozenset(terms("period perioden år året årtal datum datumet dag dagen månad månaden vecka veckan"))
 # Spoken forms of function words, typed in Slack ("vem ska jag vända mej till"); wordfreq ranks
 # them below GENERIC_ZIPF, so without this they would count as specific terms.
-_SPOKEN = frozenset(terms("mej dej sej dom nån nåt nåra nånting sån sånt sånna mkt nåt ngn ngt"))
+# Abbreviations of function words too ("vad räknas som trakasserier enl lagen").
+_SPOKEN = frozenset(
+    terms("mej dej sej dom nån nåt nåra nånting sån sånt sånna mkt ngn ngt enl ang pga mha ev resp inkl exkl osv dvs")
+)
 _ORDINAL_WORDS = (
     "första andra tredje fjärde femte sjätte sjunde åttonde nionde tionde elfte tolfte",
     "first second third fourth fifth sixth seventh eighth ninth tenth",
@@ -148,6 +152,20 @@ def focus_word(question: str) -> tuple[str, bool] | None:
     return typed[index].split("-")[-1], group == 2  # its last part is the term ("postadress")
 
 
+def asking_sentence(question: str) -> str:
+    """Return the sentence that asks, when the question first tells a story: the terms a quote
+    must hold are the asked sentence's, not the context's ("En deltagare hamnade i kläm …
+    Kan vi rapportera samverkansbristen någonstans?").
+
+    >>> asking_sentence("En deltagare blev illa behandlad. Kan vi rapportera det någonstans?")
+    'Kan vi rapportera det någonstans?'
+    >>> asking_sentence("Vad gör man i steget Gör! inför nästa APT?")
+    'Vad gör man i steget Gör! inför nästa APT?'
+    """
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", question.strip())
+    return sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else question
+
+
 def _names(question: str) -> set[str]:
     """Words written with a capital inside a sentence: names, even when made of common words.
 
@@ -187,7 +205,7 @@ def specific_terms(
     """
     found: dict[str, Term] = {}
     kind = ask_kind(question)
-    anchored = _NOW if kind in ("when", "time", "count") else PAST
+    anchored = _NOW if kind in ("when", "time", "duration", "count") else PAST
     found |= {
         terms(w)[0]: Term(w, terms(w)[0], required=True) for w in re.findall(r"\w+", question) if w.lower() in anchored
     }

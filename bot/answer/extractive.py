@@ -31,6 +31,7 @@ from bot.answer.coverage import (
     Term,
     answers,
     ask_kind,
+    asking_sentence,
     compound_parts,
     english_terms,
     specific_terms,
@@ -98,10 +99,14 @@ class ExtractiveAnswerer:
         kept = [h for h in hits if h.relevance >= self.retriever.floor - SOURCE_MARGIN - NONE_MARGIN]
         kept.sort(key=lambda h: -h.relevance)  # re-rank the fused candidates by relevance
         sources = tuple(h.source for h in kept)
-        specific = specific_terms(asked.text, self._common_terms(), compound_parts, zipf)
+        question = asking_sentence(asked.text)  # the context told before a question is not asked about
+        specific = specific_terms(question, self._common_terms(), compound_parts, zipf)
+        if not specific:
+            question = asked.text
+            specific = specific_terms(question, self._common_terms(), compound_parts, zipf)
         if prepared.language == "en":  # English words are not in Swedish quotes: numbers, facts, names
-            specific = english_terms(specific, asked.text)
-        ask = ask_kind(asked.text)
+            specific = english_terms(specific, question)
+        ask = ask_kind(question)
         quotes = self._select(query, sources, specific, ask)
         if not quotes:
             return policy.refusal(prepared, meta)
@@ -122,7 +127,7 @@ class ExtractiveAnswerer:
             if prepared.language == "en":
                 body += "\n\n_(Quoted in Swedish from the documents.)_"
             return policy.answered(prepared, body, sources, meta | {"coverage": "full"})
-        words = [_phrase(asked.text, t) for t in missing]
+        words = [_phrase(question, t) for t in missing]
         return policy.partial(prepared, ask, words, [render(q) for q in quotes], sources, meta)
 
     def read(self, prepared: policy.Prepared) -> policy.Prepared:
