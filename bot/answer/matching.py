@@ -46,6 +46,8 @@ def uncovered(question_terms: Collection[Term], text: str) -> list[Term]:
     []
     >>> uncovered([Term("grunder", "grund")], "Lagen har sju diskrimineringsgrunder.")
     []
+    >>> uncovered([Term("webbplats", "webbplat")], "Vissa webbplatser skriver fem.")
+    []
     """
     present = set(terms(text))
     return [t for t in question_terms if not covered(t, present, text)]
@@ -56,6 +58,9 @@ def covered(term: Term, present: set[str], text: str = "") -> bool:
     a compound it heads, a contraction of it ("Dnr"), or for a number a bound that takes it in
     ("30" by "25 eller fler")."""
     if term.stem in present or (term.parts and all(p in present for p in term.parts)):
+        return True
+    # The Swedish stemmer drops a final "s" from "webbplats" but not from "webbplatser" ("webbplats").
+    if f"{term.stem}s" in present or (term.stem.endswith("s") and term.stem[:-1] in present):
         return True
     if any(p.startswith(a) and p[len(a) :] in ENDINGS for a in term.alternatives for p in present):
         return True  # the stemmer leaves some endings ("lösenordet")
