@@ -34,6 +34,11 @@ def terms_of(question: str) -> list[Term]:
         ("Hur många steg har trappan?", "count"),
         ("Hur länge får en deltagare vara kvar i insatsen?", "duration"),
         ("How long does step 4 take?", "duration"),
+        ("Från vilken tidpunkt gäller skyldigheten att utreda?", "when"),
+        ("Vilken period gällde programmet?", "when"),
+        # A clause that sets the scene is not what is asked.
+        ("När vi har gjort klart steg 7, ska vi då börja om från steg 1?", "other"),
+        ("Om en deltagare blir illa behandlad, vem ska vi kontakta?", "who"),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str) -> None:

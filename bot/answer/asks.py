@@ -53,14 +53,20 @@ _ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = (
     (
         "when",
         re.compile(
-            r"^\W*(nar|vilket (ar|artal|datum)|vilken (dag|period|manad|vecka)|sedan nar|hur ofta"
+            r"^\W*(nar|vilket (ar|artal|datum)|vilken (dag|period|manad|vecka|tidpunkt)|sedan nar|hur ofta"
             r"|when|what date|how often|(what|which) (year|period|month))\b"
-            r"|\bunder vilken (period|tid)\b"
+            r"|\b(under|fran|till|vid) vilken (period|tid|tidpunkt)\b"
             r"|\bnar (ar|blir|borjar|ska)\b"
         ),
     ),
     ("list", re.compile(r"^\W*(vilka|which|what are)\b")),
     ("how", re.compile(r"^\W*(hur (gor|ska|bor|kan) (vi|man|jag|ni)|how (do|should|can) (we|i|you))\b")),
+)
+# "När vi …, ska vi …?", "Om man …, vem …?": a clause that sets the scene, cut at its comma or dash
+# when a question follows (matched on the folded question).
+_LEADING_CLAUSE = re.compile(
+    r"^\W*(?:nar|om|innan|efter att|eftersom|utover att|forutom att|when|if|before|after)\s+"
+    r"(?:vi|jag|man|du|ni|de|dom|hen|han|hon|nagon|en|det)\b[^,–—]*?(?:,|\s[–—-])\s+(?=\w+\s+\w+)"
 )
 # "Vad heter [förbundschefen]": the noun a name is asked for (articles and possessives skipped).
 _NAMED = re.compile(
@@ -134,8 +140,14 @@ def ask_kind(question: str) -> Ask:
     ...  "Vilken tid börjar APT?", "Hur många steg har trappan?", "Vilka är grunderna?", "Vad är HP?",
     ...  "Hur gör vi en HP-punkt?", "Hur lång tid tar steg 4?")]
     ['who', 'when', 'time', 'count', 'list', 'other', 'how', 'duration']
+
+    A clause that sets the scene is not the question: "När vi tar fram åtgärder, ska vi …?"
+    asks whether, not when.
+
+    >>> ask_kind("När vi tar fram åtgärder i sista steget – ska vi bestämma vem som ansvarar?")
+    'other'
     """
-    folded = fold(question)
+    folded = _LEADING_CLAUSE.sub("", fold(question))
     for kind, pattern in _ASKS:
         if pattern.search(folded) and (kind != "name" or _names_person(question)):
             return kind

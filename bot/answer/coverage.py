@@ -60,7 +60,9 @@ _NOW = frozenset("nästa förra kommande hittills idag nuvarande next last today
 PAST = frozenset("förra hittills fjol".split())
 # The noun that names the kind of answer of a "när" question ("vilken period gällde …"): the
 # date or period quoted answers it, the noun itself need not be written.
-_WHEN_NOUNS = frozenset(terms("period perioden år året årtal datum datumet dag dagen månad månaden vecka veckan"))
+_WHEN_NOUNS = frozenset(
+    terms("period perioden år året årtal datum datumet dag dagen månad månaden vecka veckan tidpunkt tidpunkten")
+)
 # Spoken forms of function words, typed in Slack ("vem ska jag vända mej till"); wordfreq ranks
 # them below GENERIC_ZIPF, so without this they would count as specific terms.
 # Abbreviations of function words too ("vad räknas som trakasserier enl lagen").
