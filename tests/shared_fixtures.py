@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer.types import Answerer
 from bot.evaluation.slack_standin import SlackStandIn
+from bot.wiring import build_answerer
+from tests.core_fixtures import RealKB, shared_real_kb
 from tests.pg import temp_schema
 
 
@@ -25,3 +28,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     else:
         with temp_schema() as url:
             yield url
+
+
+@pytest.fixture(scope="session")
+def real_kb(tmp_path_factory: pytest.TempPathFactory) -> RealKB:
+    """knowledge/ indexed into a temporary Chroma once per run (every real-index test shares it)."""
+    return shared_real_kb(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def answerer(real_kb: RealKB) -> Answerer:
+    """One real answerer per test module, so its sentence vectors are embedded once."""
+    return build_answerer(real_kb.settings)

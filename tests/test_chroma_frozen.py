@@ -7,7 +7,6 @@ the Swedish "Jag når inte kunskapsbasen" within ANSWER_TIMEOUT_SECONDS and `/re
 import os
 import signal
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -23,36 +22,12 @@ from bot.evaluation.slack_standin import SlackStandIn
 from bot.search.index import make_client
 from bot.settings import Settings
 from bot.wiring import Services, run_bot
-from tests.processes import stop
 from tests.test_dependency_down import SECRET, get, mention, said, wait_until
-from tests.test_index_unavailable import CHROMA, STARTUP_SECONDS, free_port
+from tests.test_index_unavailable import chroma_server, free_port
 from tests.test_wiring import HP_TEXT
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]  # a server process
 DEADLINE = 5.0  # make_client's default timeout
-
-
-@contextmanager
-def chroma_process(data: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    """Run `chroma run` on 127.0.0.1:`port`; yield the process once it answers; stop it at the end."""
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(data), "--port", str(port), "--host", "127.0.0.1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            try:
-                make_client(data, "127.0.0.1", port)
-                break
-            except IndexUnavailable:
-                assert proc.poll() is None and time.monotonic() < deadline, "chroma run did not start"
-                time.sleep(0.2)
-        yield proc
-    finally:
-        os.kill(proc.pid, signal.SIGCONT)  # a stopped process cannot handle SIGTERM
-        stop(proc)
 
 
 @contextmanager
@@ -100,7 +75,7 @@ def test_a_frozen_chroma_server_gives_the_swedish_error_in_time_and_not_ready(
     folder.mkdir()
     (folder / "jamstalldhet.md").write_text(HP_TEXT, encoding="utf-8")
     port = free_port()
-    with SlackStandIn() as slack, chroma_process(tmp_path / "data", port) as chroma:
+    with SlackStandIn() as slack, chroma_server(tmp_path / "data", port) as chroma:
         settings = Settings(
             _env_file=None,
             knowledge_dir=folder,

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
-from tests.core_fixtures import KNOWLEDGE, RealKB, fake_embeddings, shared_real_kb, write_small_folder
+from tests.core_fixtures import KNOWLEDGE, RealKB, fake_embeddings, write_small_folder
 
 # The `bot ask --json` contract other tools depend on; extra keys (notice, url) are allowed.
 ASK_SCHEMA = {
@@ -41,12 +41,6 @@ ASK_SCHEMA = {
     },
 }
 EVAL_KEYS = {"n", "source_recall_at_3", "must_include_rate", "refusal_accuracy", "mrr", "results"}
-
-
-@pytest.fixture(scope="session")
-def real_kb(tmp_path_factory: pytest.TempPathFactory) -> RealKB:
-    """knowledge/ indexed into a temporary Chroma (shared with the retrieval tests)."""
-    return shared_real_kb(tmp_path_factory)
 
 
 @pytest.fixture(autouse=True)
@@ -259,9 +253,7 @@ def test_eval_reports_the_documented_metrics(real_env: dict[str, str], tmp_path:
     ("line", "problem"),
     [('{"id": "q1", "question": "Vad är APT?"', "ogiltig JSON"), ('{"id": "q1"}', "saknar")],
 )
-def test_eval_with_a_malformed_line_names_it_and_fails(
-    tmp_path: Path, line: str, problem: str
-) -> None:
+def test_eval_with_a_malformed_line_names_it_and_fails(tmp_path: Path, line: str, problem: str) -> None:
     good = {
         "id": "q0",
         "question": "Vad är APT?",

@@ -13,15 +13,9 @@ import pytest
 
 from bot.evaluation.questions import evaluate, load_questions
 from bot.wiring import build_answerer
-from tests.core_fixtures import KNOWLEDGE, RealKB, shared_real_kb
+from tests.core_fixtures import KNOWLEDGE, RealKB
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "questions.jsonl"
-
-
-@pytest.fixture(scope="session")
-def real_kb(tmp_path_factory: pytest.TempPathFactory) -> RealKB:
-    """knowledge/ indexed once per run (shared with the other real-index tests)."""
-    return shared_real_kb(tmp_path_factory)
 
 
 def test_question_set_covers_what_the_issue_asks() -> None:

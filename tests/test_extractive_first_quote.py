@@ -4,22 +4,8 @@ import pytest
 
 from bot.answer.types import Answerer
 from bot.search.text import fold
-from bot.wiring import build_answerer
-from tests.core_fixtures import RealKB, shared_real_kb
 
 pytestmark = pytest.mark.slow  # the real knowledge/ index and model
-
-
-@pytest.fixture(scope="session")
-def real_kb(tmp_path_factory: pytest.TempPathFactory) -> RealKB:
-    """knowledge/ indexed once per run (shared with the other real-index tests)."""
-    return shared_real_kb(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def answerer(real_kb: RealKB) -> Answerer:
-    """One answerer for the module, so sentence vectors are embedded once."""
-    return build_answerer(real_kb.settings)
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,7 @@
 """An unreachable Chroma server is `IndexUnavailable` (naming the server), never `IndexMissing`."""
 
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -14,6 +16,7 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 from bot.errors import IndexMissing, IndexUnavailable
 from bot.search.index import KnowledgeIndex, make_client
 from bot.search.retriever import HybridRetriever
+from tests.processes import stop
 
 CHROMA = Path(sys.executable).parent / "chroma"
 STARTUP_SECONDS = 30
@@ -27,11 +30,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def chroma_server(data: Path, port: int) -> Iterator[None]:
-    """Run `chroma run` on 127.0.0.1:`port` until the block ends."""
+def chroma_server(data: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `chroma run` on 127.0.0.1:`port`; yield the process once it answers; stop it at the end
+    (woken first: a test may have SIGSTOPped it, and a stopped process cannot handle SIGTERM)."""
     proc = subprocess.Popen(
         [str(CHROMA), "run", "--path", str(data), "--port", str(port), "--host", "127.0.0.1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -42,10 +47,11 @@ def chroma_server(data: Path, port: int) -> Iterator[None]:
             except IndexUnavailable:
                 assert proc.poll() is None and time.monotonic() < deadline, "chroma run did not start"
                 time.sleep(0.2)
-        yield
+        yield proc
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGCONT)
+        stop(proc)
 
 
 def test_a_closed_port_is_unavailable_and_names_the_server(tmp_path: Path) -> None:

@@ -16,24 +16,11 @@ from tests.core_fixtures import (
     assert_quotes_sources,
     quoted,
     settings_for,
-    shared_real_kb,
 )
 
 pytestmark = pytest.mark.slow  # the real knowledge/ index
 
 LUNCH = "Vad blir det för lunch på fredag?"
-
-
-@pytest.fixture(scope="session")
-def real_kb(tmp_path_factory: pytest.TempPathFactory) -> RealKB:
-    """knowledge/ indexed into a temporary Chroma (shared with the CLI tests)."""
-    return shared_real_kb(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def answerer(real_kb: RealKB) -> Answerer:
-    """One answerer for the module, so sentence vectors are embedded once."""
-    return build_answerer(real_kb.settings)
 
 
 def ids(answer: Answer) -> list[str]:
@@ -97,9 +84,7 @@ def test_answers_quote_the_ocr_repaired_text(answerer: Answerer) -> None:
     assert_quotes_sources(answer)
 
 
-@pytest.mark.parametrize(
-    "question", [LUNCH, "Hur byter jag vinterdäck på bilen?", "Vem vann fotbolls-VM 2018?"]
-)
+@pytest.mark.parametrize("question", [LUNCH, "Hur byter jag vinterdäck på bilen?", "Vem vann fotbolls-VM 2018?"])
 def test_an_out_of_scope_question_is_refused_in_swedish(answerer: Answerer, question: str) -> None:
     answer = answerer.ask(question)
 
@@ -128,9 +113,7 @@ def test_the_retriever_returns_nothing_below_the_floor(real_kb: RealKB) -> None:
 
 
 @pytest.mark.parametrize("question", ["", "   \n\t "])
-def test_an_empty_question_gets_a_hint_without_touching_the_index(
-    tmp_path: Path, question: str
-) -> None:
+def test_an_empty_question_gets_a_hint_without_touching_the_index(tmp_path: Path, question: str) -> None:
     # No index exists here: if the answerer tried to retrieve, it would raise IndexMissing.
     answerer = build_answerer(settings_for(tmp_path / "knowledge", tmp_path / "no-index"))
 
