@@ -9,7 +9,6 @@ Chroma's own errors become `IndexMissing` or `IndexUnavailable` here.
 import hashlib
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +22,8 @@ from chromadb.api import ClientAPI
 from chromadb.api.collection_configuration import CreateCollectionConfiguration
 from chromadb.api.models.Collection import Collection
 from chromadb.api.types import Include, Metadata
-from chromadb.errors import InternalError, NotFoundError
+from chromadb.errors import NotFoundError
+from filelock import FileLock, Timeout
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
@@ -150,22 +150,25 @@ def make_client(chroma_path: Path, host: str | None = None, port: int = 8000,
     return _persistent_client(chroma_path)
 
 
-def _persistent_client(chroma_path: Path, tries: int = 5) -> ClientAPI:
-    """Open embedded Chroma, retrying the race of processes that create a new folder at once.
+OPEN_LOCK = ".open.lock"  # in the Chroma folder: processes open it one at a time
+OPEN_WAIT_SECONDS = 60.0
 
-    Two replicas (or `bot index` beside `bot serve`) opening a fresh folder together both run
-    Chroma's schema migration; the loser gets `InternalError: … table collections already
-    exists` (seen with chromadb 1.5). Chroma has no lock for this, so we retry: by then the
-    winner has created the tables and opening them is a read.
+
+def _persistent_client(chroma_path: Path) -> ClientAPI:
+    """Open embedded Chroma, one process at a time.
+
+    Two replicas (or `bot index` beside `bot serve`) opening a new folder together both run
+    Chroma's schema migration and create its default tenant; the loser fails halfway ("table
+    collections already exists", "Could not connect to tenant default_tenant", seen with
+    chromadb 1.5). Chroma has no lock for this, so a file lock (`filelock`, every OS) makes
+    the others wait until the first has opened it; for them opening is then a read.
     """
-    for attempt in range(1, tries + 1):
-        try:
+    try:
+        with FileLock(chroma_path / OPEN_LOCK, timeout=OPEN_WAIT_SECONDS):
             return chromadb.PersistentClient(path=str(chroma_path))
-        except InternalError as exc:
-            if "already exists" not in str(exc) or attempt == tries:
-                raise
-            time.sleep(0.2 * attempt)
-    raise AssertionError("unreachable")  # the loop returns or raises
+    except Timeout as exc:
+        reason = f"en annan process har öppnat mappen i mer än {OPEN_WAIT_SECONDS:.0f} s"
+        raise IndexUnavailable(str(chroma_path), reason) from exc
 
 
 def _http_client(host: str, port: int, timeout: float) -> ClientAPI:
