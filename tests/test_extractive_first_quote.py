@@ -22,3 +22,22 @@ def test_the_first_quote_holds_the_answer(answerer: Answerer, question: str, ans
     assert not answer.refused
     first = answer.text.split("\n\n", 1)[0]
     assert fold(answer_words) in fold(first), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "answer_words", "not_words"),
+    [
+        # The list item labelled "Strukturnivå:" defines it; the sentence naming all three levels does not.
+        ("Vad innebär strukturnivån i HP-analysen?", "regler, normer", "individnivå"),
+        # "Trakasserier:" is asked about, "Sexuella trakasserier:" is the item after it.
+        ("Vad räknas som trakasserier enligt diskrimineringslagen?", "kränker någons värdighet", "sexuell natur"),
+    ],
+)
+def test_a_definition_question_gets_the_item_that_defines_it_alone(
+    answerer: Answerer, question: str, answer_words: str, not_words: str
+) -> None:
+    answer = answerer.ask(question)
+
+    first = answer.text.split("\n\n", 1)[0]
+    assert fold(answer_words) in fold(first), answer.text
+    assert fold(not_words) not in fold(first), answer.text  # the item alone, not its whole list

@@ -33,7 +33,12 @@ _OFTEN = re.compile(
 )
 # A definition: the thing asked about, early in the sentence, then the verb that defines it.
 _DEFINES = re.compile(r"^(\S+\s+){0,3}?(är|betyder|innebär|står för|handlar om|avser|kallas|menas)\b", re.I)
-_DEFINITION_ASKED = re.compile(r"^\W*vad (ar|betyder|innebar|star|menas|handlar|avser)\b|\bvad (betyder|innebar)\b")
+_DEFINITION_ASKED = re.compile(
+    r"^\W*vad (ar|e|betyder|innebar|star|menas|handlar|avser)\b"
+    r"|\bvad (betyder|innebar|menas med|avses med|raknas som)\b"
+)
+# A list item that opens with a bold label defines or rules on just that: "- **Strukturnivå:** …".
+_LABEL = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+\*\*([^*]+?):?\*\*")
 _SECOND_ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = (
     ("when", re.compile(r"\b(nar|sedan nar|vilket ar|when)\b")),
     ("who", re.compile(r"\b(vem|vilka personer|who)\b")),
@@ -116,9 +121,29 @@ def defines(text: str, question: str) -> bool:
     True
     >>> defines("Insamling av jämlikhetsdata bygger på tre principer.", "Vad är jämlikhetsdata?")
     False
+    >>> defines("- **Strukturnivå:** På strukturnivå handlar analysen om regler.", "Vad innebär strukturnivån?")
+    True
+    >>> defines("- **Sexuella trakasserier:** Ett uppträdande av sexuell natur.", "Vad räknas som trakasserier?")
+    False
     """
+    label = _LABEL.match(text)
+    if label is not None:  # "- **Trakasserier:** …" defines trakasserier, not sexuella trakasserier
+        words = [w for w in re.findall(r"\w+", label.group(1)) if terms(w)]
+        asked = re.findall(r"\w+", question)
+        return bool(words) and all(any(_same_word(w, v) for v in asked) for w in words)
     match = _DEFINES.search(text)
     if match is None:
         return False
     subject = set(terms(text[: match.start(2)]))
     return bool(subject & set(terms(question)))
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Whether two words are one word inflected. The stemmer parts "strukturnivå" and
+    "strukturnivån", so the folded words are compared: one a short ending longer than the other.
+
+    >>> _same_word("Strukturnivå", "strukturnivån"), _same_word("Kallelse", "kallelsen"), _same_word("lag", "lagen")
+    (True, True, False)
+    """
+    short, long = sorted((fold(a.lower()), fold(b.lower())), key=len)
+    return short == long or (len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3)

@@ -38,6 +38,7 @@ from bot.answer.coverage import (
     uncovered,
     zipf,
 )
+from bot.answer.evidence import defines, wanted
 from bot.answer.quoting import Unit, quotable_units, render_quotes
 from bot.answer.selection import Vector, context, extended, pick, placed, score_units, spans
 from bot.answer.spelling import Vocabulary
@@ -161,6 +162,10 @@ class ExtractiveAnswerer:
         scores = score_units(query, units, sources, similarity, specific, kind, idf)
         quoted_as = spans(units)
         answering = [self._answers(q, sources, specific, ask) for q in quoted_as]
+        if "define" in wanted(query, ask) and any(defining := [defines(u.text, query) for u in units]):
+            # "vad är/räknas som X?": the unit that defines X answers, and a list item that does so alone
+            quoted_as = [[u] if u.is_item and d else q for u, d, q in zip(units, defining, quoted_as, strict=True)]
+            answering = [a and d for a, d in zip(answering, defining, strict=True)]
         for i, quote in enumerate(quoted_as):  # "… den 8 november." answers with the sentence after it
             longer = None if answering[i] else extended(units, quote)
             if longer is not None and self._answers(longer, sources, specific, ask):
