@@ -256,3 +256,24 @@ def test_the_apt_week_has_one_hp_punkt_and_the_skipped_one_does_not_move_the_rot
         assert expected in line, (expected, line)
     assert texts[-1] == previewed  # the preview skipped 29 January too
     assert make(alfa, apt).store.status(occurrences(alfa, at("2027-01-29 00:00"), at("2027-01-30 00:00"))[0]) is None
+
+
+def test_an_apt_skipped_by_hand_leaves_the_weeks_hp_punkt_to_the_weekly_meeting(make, slack) -> None:
+    """`/hp hoppa` on the APT of Thursday 28 January: the channel still gets that week's HP-punkt,
+    on Friday 29 January, and every view says so (it is no longer listed as given way)."""
+    from bot.schedules.planner import ahead, skip_next, upcoming
+
+    alfa = schedule(name="alfa", channel="C1", weekday="fredag")
+    apt = schedule(name="apt", kind="apt", channel="C1", weekday="torsdag", week_of_month="last", time="10:00")
+    now = at("2027-01-20 12:00")
+    engine = make(alfa, apt)
+    skipped = skip_next(engine, "C1", now)  # the agenda of the 28th goes out on the 21st: it is next
+    assert skipped is not None and (skipped.schedule, skipped.nominal) == ("apt", dt.date(2027, 1, 28))
+    assert "alfa 2027-01-29" in [f"{p.occurrence.schedule} {p.occurrence.nominal}" for p in upcoming(engine, now, 8)]
+    given_way = [d.nominal for d in ahead(engine, now, 40, "C1") if d.schedule == "alfa"]
+    assert given_way == [dt.date(2027, 2, 26)]  # February's APT is held: it keeps its week's HP-punkt
+    moments = sorted({o.due_at for s in (alfa, apt) for o in occurrences(s, now, at("2027-02-06 00:00"))})
+    outcomes = [o for moment in moments for o in make(alfa, apt).post_due(moment)]
+    posted = [(o.occurrence.schedule, o.occurrence.nominal.isoformat()) for o in outcomes if o.status == "posted"]
+    assert posted == [("alfa", "2027-01-22"), ("alfa", "2027-01-29"), ("alfa", "2027-02-05")]
+    assert len(_texts(slack, "C1")) == 3

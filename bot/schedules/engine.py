@@ -97,11 +97,21 @@ class ScheduleEngine:
         """
         found: list[Occurrence] = []
         schedules = list(self.schedules.values())
+        skipped = self.skipped_by_hand((now - LOOKBACK).date())
         for schedule in schedules:
             seen = self.store.first_seen(schedule.name, now, record=record)
             start = max(seen - self.grace, now - LOOKBACK)
-            found += channel_posts(schedules, schedule, start, now)
+            found += channel_posts(schedules, schedule, start, now, skipped)
         return sorted(found, key=lambda o: (o.channel, o.due_at, o.schedule))
+
+    def skipped_by_hand(self, since: dt.date) -> frozenset[tuple[str, dt.date]]:
+        """Return (schedule, nominal date) of the meetings from `since` an admin skipped (`/hp hoppa`).
+
+        Such a meeting holds no HP-punkt: the week's other meeting in its channel keeps it
+        (`bot.schedules.weekly`). A week's margin before `since` takes in the whole ISO week.
+        """
+        rows = self.store.rows(list(self.schedules), since - dt.timedelta(days=7))
+        return frozenset(key for key, row in rows.items() if row.status == "skipped")
 
     def post_due(self, now: dt.datetime, dry_run: bool = False) -> list[Outcome]:
         """Post every occurrence due at `now` (aware); record those too old as missed."""

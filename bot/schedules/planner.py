@@ -27,11 +27,12 @@ class Planned:
 def upcoming(engine: ScheduleEngine, now: dt.datetime, count: int, channel: str | None = None) -> list[Planned]:
     """Return the next `count` occurrences after `now` (of one channel, or all), soonest first."""
     schedules = list(engine.schedules.values())
+    skipped = engine.skipped_by_hand(now.date())
     found = [
         occ
         for schedule in schedules
         if channel is None or schedule.channel == channel
-        for occ in next_posts(schedules, schedule, now, count)
+        for occ in next_posts(schedules, schedule, now, count, skipped=skipped)
     ]
     found = sorted(found, key=lambda o: (o.due_at, o.schedule))[:count]
     if not found:
@@ -72,11 +73,12 @@ def ahead(engine: ScheduleEngine, now: dt.datetime, days: int, channel: str | No
     """
     start = now.date()
     schedules = list(engine.schedules.values())
+    skipped = engine.skipped_by_hand(start)
     found = [
         item
         for schedule in schedules
         if channel is None or schedule.channel == channel
-        for item in channel_deviations(schedules, schedule, start, start + dt.timedelta(days=days))
+        for item in channel_deviations(schedules, schedule, start, start + dt.timedelta(days=days), skipped)
     ]
     return sorted(found, key=lambda d: (d.nominal, d.schedule))
 
@@ -129,6 +131,7 @@ def preview(
     found = keep(
         list(engine.schedules.values()),
         reminders(schedule, now, end) if reminder else occurrences(schedule, now, end),
+        engine.skipped_by_hand(now.date()),
     )
     # A date names a meeting: the agenda of the APT on (or after) it, posted a week before.
     target = next((o for o in found if (o.meeting_at if day else o.due_at) >= start), None)
@@ -145,11 +148,12 @@ def _state_before(engine: ScheduleEngine, target: Occurrence, now: dt.datetime) 
     state = engine.store.channel_state(target.channel)
     start = now - engine.grace
     schedules = list(engine.schedules.values())
+    skipped = engine.skipped_by_hand(start.date())
     before = [
         occ
         for schedule in schedules
         if schedule.channel == target.channel
-        for occ in channel_posts(schedules, schedule, start, target.due_at)
+        for occ in channel_posts(schedules, schedule, start, target.due_at, skipped)
         if (occ.due_at, occ.schedule) < (target.due_at, target.schedule)
     ]
     if not before:
