@@ -161,15 +161,16 @@ class ExtractiveAnswerer:
         idf = self.retriever.corpus.lexical.idf
         scores = score_units(query, units, sources, similarity, specific, kind, idf)
         quoted_as = spans(units)
-        answering = [self._answers(q, sources, specific, ask) for q in quoted_as]
-        if "define" in wanted(query, ask) and any(defining := [defines(u.text, query) for u in units]):
-            # "vad är/räknas som X?": the unit that defines X answers, and a list item that does so alone
+        defining = [defines(u.text, query) for u in units] if "define" in wanted(query, ask) else []
+        if any(defining):  # "vad är/räknas som X?": the list item that defines X is quoted alone, not its list
             quoted_as = [[u] if u.is_item and d else q for u, d, q in zip(units, defining, quoted_as, strict=True)]
-            answering = [a and d for a, d in zip(answering, defining, strict=True)]
+        answering = [self._answers(q, sources, specific, ask) for q in quoted_as]
         for i, quote in enumerate(quoted_as):  # "… den 8 november." answers with the sentence after it
             longer = None if answering[i] else extended(units, quote)
             if longer is not None and self._answers(longer, sources, specific, ask):
                 quoted_as[i], answering[i] = longer, True
+        if any(defining):  # ...and only a unit that defines X answers it first
+            answering = [a and d for a, d in zip(answering, defining, strict=True)]
         return pick(units, sources, scores, vectors, specific, answering, quoted_as)
 
     @staticmethod
