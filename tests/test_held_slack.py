@@ -6,6 +6,7 @@ bot's HTTP server; `bot report` then reads the same database.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 import urllib.parse
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.timeout(60)
 SCHEDULES = [
     {"name": "alfa-hp", "kind": "hp", "channel": "C1", "weekday": "fredag", "time": "09:00", "start_date": "2026-11-01"}
 ]
-FRIDAY = at("2026-12-18 09:00")
+FRIDAY = at("2026-11-27 09:00")  # a meeting in the past: "Genomförd" is pressed after it
 
 
 @dataclass
@@ -46,9 +47,9 @@ class Running:
     engine: ScheduleEngine
     env: dict[str, str]
 
-    def posted(self) -> tuple[str, dict[str, Any]]:
-        """Post the due HP-punkt; return its ts and its chat.postMessage arguments."""
-        assert [o.status for o in self.engine.post_due(FRIDAY)] == ["posted"]
+    def posted(self, when: dt.datetime = FRIDAY) -> tuple[str, dict[str, Any]]:
+        """Post the HP-punkt due at `when`; return its ts and its chat.postMessage arguments."""
+        assert [o.status for o in self.engine.post_due(when)] == ["posted"]
         (call,) = self.slack.calls_to("chat.postMessage")
         return str(self.slack.messages["C1"][-1]["ts"]), call.args
 
@@ -125,7 +126,7 @@ def test_the_post_has_the_button_and_asks_for_a_note(running: Running) -> None:
     assert kinds[-2:] == ["context", "actions"] and "HP-punkt: Jämställdhet" in args["blocks"][0]["text"]["text"]
     assert "skriv en rad här i tråden" in args["blocks"][-2]["elements"][0]["text"]
     (button,) = args["blocks"][-1]["elements"]
-    assert button["text"]["text"] == "Genomförd ✅" and button["value"] == "alfa-hp|2026-12-18"
+    assert button["text"]["text"] == "Genomförd ✅" and button["value"] == "alfa-hp|2026-11-27"
 
 
 def test_genomford_is_stored_shown_once_and_reaches_bot_report(running: Running, slack: SlackStandIn) -> None:
@@ -154,6 +155,16 @@ def test_genomford_is_stored_shown_once_and_reaches_bot_report(running: Running,
     assert "hp-punkter,C1,,jämställdhet,1,1," in result.output
 
 
+def test_genomford_before_the_meetings_week_is_not_stored(running: Running, slack: SlackStandIn) -> None:
+    """A meeting in a later week (an APT agenda goes out a week early) cannot be marked held yet."""
+    ts, args = running.posted(at("2098-01-03 09:00"))  # a Friday in a week still to come
+    assert running.press("U7", ts, args) == 200
+    (reply,) = slack.wait_for("response_url")
+    assert "Mötet har inte hållits än (det är vecka 1)" in reply.args["text"]
+    assert held_rows(running) == [(None, None)]
+    assert slack.calls_to("chat.update") == []  # the button stays for after the meeting
+
+
 def test_a_reply_in_the_posts_thread_is_its_note_not_a_question(running: Running, slack: SlackStandIn) -> None:
     ts, _ = running.posted()
     assert running.reply(ts, "Vad betyder jämställdhet för oss? Vi pratade om rampen, ring 070-123 45 67") == 200
@@ -163,7 +174,7 @@ def test_a_reply_in_the_posts_thread_is_its_note_not_a_question(running: Running
     assert running.bot.answerer.asked == [] and len(slack.calls_to("chat.postMessage")) == 1
 
     result = CliRunner().invoke(cli, ["report", "--year", "2026"], env=running.env, catch_exceptions=False)
-    assert "- 2026-12-18: Vad betyder jämställdhet för oss? Vi pratade om rampen, ring [telefonnummer]" in (
+    assert "- 2026-11-27: Vad betyder jämställdhet för oss? Vi pratade om rampen, ring [telefonnummer]" in (
         result.output
     )
     assert "070-123" not in result.output

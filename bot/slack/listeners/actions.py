@@ -9,7 +9,9 @@ keeps the vote, submitting it adds the reason and a masked comment to the vote.
 "Genomförd ✅" may be pressed by anyone who sees the post (Slack shows it to the channel's
 members only; a meeting is held by all of them, not by an admin). The first press is
 stored with who and when, and the post is updated (chat.update) to show them; a later
-press changes nothing and shows the same.
+press changes nothing and shows the same. A press before the meeting's week (an APT
+agenda goes out a week early) is not stored: the presser is told to press after the
+meeting. A meeting moved for a holiday stays in its ISO week, so the week is a safe bound.
 
 An unknown answer (never recorded, or pruned) and a database that is away each get a
 short Swedish ephemeral text, never a failed listener.
@@ -37,6 +39,7 @@ from bot.store.traces import PostKey, PostTraces
 logger = logging.getLogger(__name__)
 LOCAL = ZoneInfo("Europe/Stockholm")
 HELD_UNKNOWN = "Det här inlägget känner jag inte igen längre, så det gick inte att markera som genomfört."
+HELD_EARLY = "Mötet har inte hållits än (det är vecka {week}). Tryck på Genomförd ✅ när ni har haft det."
 
 
 def register(app: App, responder: Responder, traces: PostTraces | None = None) -> None:
@@ -114,8 +117,13 @@ def on_held(traces: PostTraces, body: Payload, action: Payload, client: WebClien
     if parsed is None or not channel or not message.get("ts"):
         respond(response_type="ephemeral", replace_original=False, text=HELD_UNKNOWN)
         return
+    now = dt.datetime.now(dt.UTC)
+    meeting_week = parsed[1].isocalendar()[:2]
+    if now.astimezone(LOCAL).date().isocalendar()[:2] < meeting_week:  # the agenda came a week early
+        respond(response_type="ephemeral", replace_original=False, text=HELD_EARLY.format(week=meeting_week[1]))
+        return
     try:
-        held = traces.mark_held(PostKey(parsed[0], parsed[1], channel), body["user"]["id"], dt.datetime.now(dt.UTC))
+        held = traces.mark_held(PostKey(parsed[0], parsed[1], channel), body["user"]["id"], now)
     except SQLAlchemyError as error:
         logger.warning("could not mark %s held: database away (%s)", parsed[0], type(error).__name__)
         respond(response_type="ephemeral", replace_original=False, text=ui("store_unavailable"))
