@@ -31,13 +31,15 @@ def test_the_first_quote_holds_the_answer(answerer: Answerer, question: str, ans
         ("Vad innebär strukturnivån i HP-analysen?", "regler, normer", "individnivå"),
         # "Trakasserier:" is asked about, "Sexuella trakasserier:" is the item after it.
         ("Vad räknas som trakasserier enligt diskrimineringslagen?", "kränker någons värdighet", "sexuell natur"),
+        # An abbreviation is defined by its spelled-out form, not by a compound that starts with it ("HP-punkt").
+        ("Vad står HP för?", "ofta förkortade HP", "HP-punkt är"),
     ],
 )
-def test_a_definition_question_gets_the_item_that_defines_it_alone(
+def test_a_definition_question_gets_the_unit_that_defines_it_first(
     answerer: Answerer, question: str, answer_words: str, not_words: str
 ) -> None:
     answer = answerer.ask(question)
 
     first = answer.text.split("\n\n", 1)[0]
     assert fold(answer_words) in fold(first), answer.text
-    assert fold(not_words) not in fold(first), answer.text  # the item alone, not its whole list
+    assert fold(not_words) not in fold(first), answer.text  # an item alone, not its whole list

@@ -37,6 +37,10 @@ _DEFINITION_ASKED = re.compile(
     r"^\W*vad (ar|e|betyder|innebar|star|menas|handlar|avser)\b"
     r"|\bvad (betyder|innebar|menas med|avses med|raknas som)\b"
 )
+# "Vad står [ESF] för?", "vad betyder förkortningen [DO]": the abbreviation asked about (not "ESF+-ansökan").
+_ACRONYM_ASKED = re.compile(
+    r"(?i:\bvad\s+(?:står|betyder|är|e|innebär|menas\s+med)\s+(?:förkortningen\s+)?)([A-ZÅÄÖ]{2,6})\b(?![-+])"
+)
 # A list item that opens with a bold label defines or rules on just that: "- **Strukturnivå:** …".
 _LABEL = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+\*\*([^*]+?):?\*\*")
 _SECOND_ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = (
@@ -125,7 +129,23 @@ def defines(text: str, question: str) -> bool:
     True
     >>> defines("- **Sexuella trakasserier:** Ett uppträdande av sexuell natur.", "Vad räknas som trakasserier?")
     False
+    >>> defines("Europeiska socialfonden (ESF+) kräver att alla projekt …", "Vad betyder ESF?")
+    True
+    >>> defines("I vårt ESF-projekt (Europeiska Socialfonden) åtar vi oss …", "Vad står ESF för?")
+    True
+    >>> defines("De horisontella principerna, ofta förkortade HP, är perspektiv.", "Vad står HP för?")
+    True
+    >>> defines("ESF-rådet kopplar principerna till Agenda 2030.", "Vad betyder ESF?")
+    False
+    >>> defines("En HP-punkt är en kort punkt på arbetsmötet.", "Vad står HP för?")
+    False
+    >>> defines("- **Icke-diskriminering:** Principen innebär …", "Min ESF+-ansökan: vad innebär icke-diskriminering?")
+    True
     """
+    acronyms = _ACRONYM_ASKED.findall(question)
+    if acronyms:  # an abbreviation is defined by its spelled-out form: "Europeiska socialfonden (ESF+)"
+        spelled = (rf"\({a}\W?\)|\b{a}\S*\s\([A-ZÅÄÖ][a-zåäö]+ \w|förkorta\w*\s+{a}\b" for a in acronyms)
+        return any(re.search(pattern, text) for pattern in spelled)
     label = _LABEL.match(text)
     if label is not None:  # "- **Trakasserier:** …" defines trakasserier, not sexuella trakasserier
         words = [w for w in re.findall(r"\w+", label.group(1)) if terms(w)]
