@@ -39,6 +39,8 @@ pytestmark = pytest.mark.slow  # the real knowledge/ index
         ("Vad visade utvärderingen av MIA Vidares HP-fika?", "Dokumenten säger inget om ”visade” och ”utvärderingen”"),
         # The exercise is, how long it takes is not: "hur lång tid" wants a length of time, not any number ("steg 4").
         ("Hur lång tid tar övningen i steg 4 av Respekttrappan?", "Dokumenten anger ingen tidsrymd"),
+        # The notes are, how many years to keep them is not ("steg 7" counts no years): "år" is no "är".
+        ("Hur många år måste vi spara minnesanteckningarna från APT?", "Dokumenten säger inget om ”år”"),
     ],
 )
 def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, question: str, first_line: str) -> None:

@@ -60,10 +60,23 @@ def terms(text: str) -> list[str]:
     ['diskrimineringsgrund']
     >>> terms("Vilka ar diskrimineringsgrunderna?")
     ['diskrimineringsgrund']
+    >>> terms("i år, för kvinnor och män")
+    ['ar', 'kvinn', 'man']
     """
-    folded = [fold(w) for w in words(text)]
-    kept = [w for w in folded if w not in _STOP_FOLDED and (len(w) > 1 or w.isdigit())]
+    kept = [fold(w) for w in words(text) if not _stop(w) and (len(w) > 1 or w.isdigit())]
     return list(_stemmer().stemWords(kept))
+
+
+def _stop(word: str) -> bool:
+    """Whether lower-case `word` is a stop word, as written or typed without å/ä/ö ("ar", "pa").
+
+    A word written with its diacritics is judged as written: "år" and "män" fold to the stop
+    words "ar" (är) and "man", but are content words.
+
+    >>> _stop("är"), _stop("ar"), _stop("år"), _stop("män")
+    (True, True, False, False)
+    """
+    return word in _STOP or (word == fold(word) and word in _STOP_FOLDED)
 
 
 def detect_language(text: str) -> str:
