@@ -71,6 +71,8 @@ def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, ques
         # "vilken sorts" and "enl" only ask; the webbkurser and the trakasserier are what is asked about.
         ("Vilken sorts webbkurser använde MIA Vidare?", "strukturell rasism"),
         ("vad menas med trakasserier enl lagen", "kränker någons värdighet"),
+        # Typed without å/ä/ö: "soker" is "söker" (Swedish at large), not a term no quote holds.
+        ("galler diskrimineringslagen for den som soker jobb pa kommunen", "arbetslivet"),
     ],
 )
 def test_the_same_shapes_are_answered_when_the_documents_answer(

@@ -39,6 +39,7 @@ from bot.answer.coverage import (
     zipf,
 )
 from bot.answer.evidence import defines, wanted
+from bot.answer.matching import accented
 from bot.answer.quoting import Unit, quotable_units, render_quotes
 from bot.answer.selection import Vector, context, extended, pick, placed, score_units, spans
 from bot.answer.spelling import Vocabulary
@@ -136,7 +137,8 @@ class ExtractiveAnswerer:
         corpus = self.retriever.corpus if self.retriever.corpus.sources else self.retriever.refresh()
         if self._vocabulary is None or self._vocabulary[0] is not corpus:
             self._vocabulary = (corpus, Vocabulary(f"{s.title} {s.section} {s.text}" for s in corpus.sources))
-        return replace(prepared, text=self._vocabulary[1].correct(policy.asked_part(prepared.text), zipf))
+        restore = accented if prepared.language == "sv" else None  # "for" is no slip for "för" in English
+        return replace(prepared, text=self._vocabulary[1].correct(policy.asked_part(prepared.text), zipf, restore))
 
     def retrieve(self, prepared: policy.Prepared) -> tuple[str, list[Hit]]:
         """Retrieve for the question alone, or with the previous turn when it is a follow-up.

@@ -6,6 +6,8 @@ word. A word is corrected only towards the knowledge base's own vocabulary, and 
 when it is not a word there: first by restoring diacritics (the same folded spelling),
 then, for words of MIN_EDIT_LEN letters or more that are no common Swedish word either,
 to the knowledge-base word one edit away (symspellpy; the most frequent when several).
+A Swedish question's other words get their diacritics back from Swedish at large when that
+spelling is much the more frequent ("soker" → "söker", "galler" → "gäller", but "har" stays).
 """
 
 import importlib
@@ -17,6 +19,7 @@ from bot.search.text import fold, words
 
 MIN_EDIT_LEN = 7  # shorter words have too many neighbours one edit away (steg: stag, stog, sten)
 KNOWN_ZIPF = 2.5  # a word this frequent in Swedish at large is a word, not a slip
+ACCENT_MARGIN = 1.0  # Zipf by which "söker" must outnumber the "soker" typed (not "här" over "har")
 
 
 class Vocabulary:
@@ -25,6 +28,9 @@ class Vocabulary:
     >>> vocabulary = Vocabulary(["Respekttrappan har sju steg. Åtgärder och åtgärder."])
     >>> vocabulary.correct("vad ar respektrappan och atgarder", lambda w: 0.0)
     'vad ar respekttrappan och åtgärder'
+    >>> zipfs = {"soker": 1.8, "söker": 5.2, "har": 7.1, "här": 6.6}
+    >>> vocabulary.correct("vem soker har", lambda w: zipfs.get(w, 0.0), {"soker": "söker", "har": "här"}.get)
+    'vem söker har'
     """
 
     def __init__(self, texts: Iterable[str]) -> None:
@@ -36,11 +42,19 @@ class Vocabulary:
             self._count[fold(word)] += n
         self._lookup: Callable[[str], list[tuple[str, int]]] | None = None
 
-    def correct(self, question: str, frequency: Callable[[str], float]) -> str:
-        """Return `question` with its slips corrected; `frequency` gives a word's Zipf in Swedish."""
-        return re.sub(r"\w+", lambda m: self._word(m.group(0), frequency), question)
+    def correct(
+        self, question: str, frequency: Callable[[str], float], accented: Callable[[str], str | None] | None = None
+    ) -> str:
+        """Return `question` with its slips corrected.
 
-    def _word(self, typed: str, frequency: Callable[[str], float]) -> str:
+        Args:
+            frequency: a word → its Zipf frequency in Swedish.
+            accented: a word typed without diacritics → the Swedish word it may stand for, if any
+                (None: restore diacritics only from the knowledge base, as for English questions).
+        """
+        return re.sub(r"\w+", lambda m: self._word(m.group(0), frequency, accented), question)
+
+    def _word(self, typed: str, frequency: Callable[[str], float], accented: Callable[[str], str | None] | None) -> str:
         lower = lower_typed = typed.lower()
         folded = fold(lower)
         if folded in self._surface:
@@ -50,6 +64,10 @@ class Vocabulary:
             near = self._near(folded)
             if near:
                 lower = self._surface[near]
+        if lower == lower_typed == folded and accented is not None:
+            word = accented(lower)
+            if word is not None and frequency(word) >= frequency(lower) + ACCENT_MARGIN:
+                lower = word
         if lower == lower_typed:
             return typed
         return lower[0].upper() + lower[1:] if typed[0].isupper() else lower
