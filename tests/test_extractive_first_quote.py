@@ -14,6 +14,9 @@ pytestmark = pytest.mark.slow  # the real knowledge/ index and model
         ("Vem får anmäla diskriminering till DO?", "vem som helst"),  # not the sentence that only names DO
         ("Hur ofta ska handlingsplanen för jämställdhetsintegrering revideras?", "årets sista"),  # not a past date
         ("Var och när började man använda Lex Heller?", "2016"),  # a date, though "när" comes second
+        # Asked in English: searched with its words in Swedish too ("period", "principer"), not by the
+        # embedding alone, which put "ESF-rådet kopplar de horisontella principerna …" first.
+        ("During which ESF programme period were there four horizontal principles?", "2014–2020"),
     ],
 )
 def test_the_first_quote_holds_the_answer(answerer: Answerer, question: str, answer_words: str) -> None:

@@ -38,6 +38,7 @@ from bot.answer.coverage import (
     uncovered,
     zipf,
 )
+from bot.answer.english import in_swedish
 from bot.answer.evidence import defines, wanted
 from bot.answer.matching import accented
 from bot.answer.quoting import Unit, quotable_units, render_quotes
@@ -147,8 +148,12 @@ class ExtractiveAnswerer:
         answerers read the same passages.
         """
         alone = self.retriever.hits(prepared.text, self.top_k)
-        answerable = max((h.relevance for h in alone), default=0.0) >= self.retriever.floor
-        query = policy.choose_query(prepared, answerable)
+        best = max((h.relevance for h in alone), default=0.0)
+        if prepared.language == "en" and best >= self.retriever.floor - NONE_MARGIN:
+            # Searched with its words in Swedish too, once it is relevant as asked (bot/answer/english.py)
+            prepared = replace(prepared, text=in_swedish(prepared.text, zipf))
+            alone = self.retriever.hits(prepared.text, self.top_k)
+        query = policy.choose_query(prepared, best >= self.retriever.floor)
         return query, alone if query == prepared.text else self.retriever.hits(query, self.top_k)
 
     def _select(self, query: str, sources: Sequence[Source], specific: list[Term], ask: Ask) -> list[list[Unit]]:
