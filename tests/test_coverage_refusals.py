@@ -41,6 +41,12 @@ pytestmark = pytest.mark.slow  # the real knowledge/ index
         ("Hur lång tid tar övningen i steg 4 av Respekttrappan?", "Dokumenten anger ingen tidsrymd"),
         # The notes are, how many years to keep them is not ("steg 7" counts no years): "år" is no "är".
         ("Hur många år måste vi spara minnesanteckningarna från APT?", "Dokumenten säger inget om ”år”"),
+        # Five words missing: the three rarest are named, not a word list ("förmåner", "projektledare").
+        (
+            "Vilken lönetrappa, vilka förmåner och vilket friskvårdsbidrag gäller för projektledare i Gränsgångare "
+            "under provanställningen?",
+            "Dokumenten säger inget om ”lönetrappa”, ”friskvårdsbidrag” och ”provanställningen”.",
+        ),
     ],
 )
 def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, question: str, first_line: str) -> None:

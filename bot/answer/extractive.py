@@ -52,6 +52,7 @@ QUOTED_SOURCES = 5  # units are drawn from this many top passages
 SOURCE_MARGIN = 0.05  # passages this far below the floor may still hold the detail
 NONE_MARGIN = 0.02  # below floor - NONE_MARGIN nothing is relevant: the plain refusal (tuned on the tune half)
 COMMON_SHARE = 0.2  # a term in this share of all chunks picks nothing out (e.g. "förbund")
+GAP_WORDS = 3  # missing words named in "Dokumenten säger inget om …": more read as a word list, not an answer
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class ExtractiveAnswerer:
             if prepared.language == "en":
                 body += "\n\n_(Quoted in Swedish from the documents.)_"
             return policy.answered(prepared, body, sources, meta | {"coverage": "full"})
-        words = [_phrase(question, t) for t in missing]
+        words = [_phrase(question, t) for t in _named_in_gap(missing)]
         return policy.partial(prepared, ask, words, [render(q) for q in quotes], sources, meta)
 
     def read(self, prepared: policy.Prepared) -> policy.Prepared:
@@ -218,6 +219,18 @@ def render(quote: Sequence[Unit]) -> str:
     if quote[0].is_item:
         return "\n".join(render_quotes(quote))
     return f"> {' '.join(u.text for u in quote)} [{quote[0].ref}]"
+
+
+def _named_in_gap(missing: Sequence[Term]) -> list[Term]:
+    """Return the missing terms to name, in the question's order: the required ones, then the
+    rarest in Swedish ("enhetschef" before "funderar"), GAP_WORDS at most.
+
+    >>> words = ["enhetschef", "kansliet", "funderar", "ekonomin", "ämnen", "annanstans"]
+    >>> [t.word for t in _named_in_gap([Term(w, w) for w in words])]
+    ['enhetschef', 'kansliet', 'ekonomin']
+    """
+    chosen = sorted(missing, key=lambda t: (not t.required, zipf(t.word.lower())))[:GAP_WORDS]
+    return [t for t in missing if t in chosen]
 
 
 def _phrase(question: str, term: Term) -> str:
