@@ -25,7 +25,7 @@ COMMON_ZIPF = 5.5  # English words this frequent only ask or link ("does", "have
 def in_swedish(question: str, frequency: Callable[[str], float]) -> str:
     """Return `question` followed by the Swedish words for its words, or as it is when none.
 
-    >>> in_swedish("Which regulation?", {"förordning": 3.9, "bestämmelse": 4.1}.get)
+    >>> in_swedish("Which regulation?", lambda sv: {"förordning": 3.9, "bestämmelse": 4.1}.get(sv, 0.0))
     'Which regulation? (bestämmelse förordning)'
     """
     from wordfreq import zipf_frequency  # English word frequencies (the OCR lexicon's package)
@@ -41,7 +41,7 @@ def _swedish(word: str, frequency: Callable[[str], float]) -> list[str]:
     for form in (word, *_singulars(word)):
         if form in glossary:
             content = [sv for sv in glossary[form] if terms(sv)]  # not "vilken" for "which"
-            return sorted(content, key=lambda sv: -(frequency(sv) or 0.0))[:TRANSLATIONS]
+            return sorted(content, key=lambda sv: -frequency(sv))[:TRANSLATIONS]
     return []
 
 
