@@ -105,9 +105,32 @@ def test_a_late_press_on_an_older_agenda_and_an_admins_step_never_move_the_step_
     assert engine.store.channel_state("C1").next_step == 6
 
 
+def test_undoing_a_mark_moves_the_step_back_once_unless_another_apt_took_it_up(make) -> None:
+    engine = make()
+    traces = PostTraces(engine.store.engine)
+    jan, feb = [o for o in due_until("2026-04-10 00:00") if o.kind == "apt"][:2]
+    post(engine, jan)
+    assert traces.mark_held(key(jan), "U1", at("2026-01-05 10:00"))
+    assert engine.store.channel_state("C1").next_step == 4
+    assert traces.unmark_held(key(jan)) and not traces.unmark_held(key(jan))  # a second "Ångra" changes nothing
+    assert engine.store.channel_state("C1").next_step == 3  # January's APT did not take place after all
+    with engine.store.engine.connect() as conn:
+        assert conn.execute(select(POSTS.c.held_by, POSTS.c.held_at).where(POSTS.c.schedule == "apt")).all() == [
+            (None, None)
+        ]
+
+    post(engine, feb)  # February takes up step 3 again; both agendas are then marked held
+    assert traces.mark_held(key(jan), "U1", feb.due_at) and traces.mark_held(key(feb), "U1", feb.due_at)
+    assert traces.unmark_held(key(feb))  # January's APT still took step 3 up: the step stays on 4
+    assert engine.store.channel_state("C1").next_step == 4
+    engine.store.set_next_step("C1", 6)  # an admin's /hp steg 6 stands
+    assert traces.unmark_held(key(jan)) and engine.store.channel_state("C1").next_step == 6
+
+
 def test_only_a_posted_post_can_be_marked(make) -> None:
     traces = PostTraces(make().store.engine)
     assert traces.mark_held(PostKey("apt", dt.date(2026, 1, 5), "C1"), "U1", at("2026-01-05 10:00")) is None
+    assert not traces.unmark_held(PostKey("apt", dt.date(2026, 1, 5), "C1"))
     assert traces.post_at("C1", "1.000001") is None
 
 

@@ -56,6 +56,14 @@ class Running:
     def press(self, user: str, ts: str, args: dict[str, Any]) -> int:
         """Press the post's "Genomförd ✅" as `user` (the message as Slack sends it with the click)."""
         button = next(e for b in args["blocks"] if b["type"] == "actions" for e in b["elements"])
+        return self.click(user, ts, args, button)
+
+    def undo(self, user: str, ts: str, args: dict[str, Any]) -> int:
+        """Press "Ångra" beside who marked the post held (after Slack's confirm dialog)."""
+        return self.click(user, ts, args, next(b["accessory"] for b in args["blocks"] if "accessory" in b))
+
+    def click(self, user: str, ts: str, args: dict[str, Any], button: dict[str, Any]) -> int:
+        """Send a signed click on `button` of the message `args` (chat.postMessage or chat.update)."""
         payload = {
             "type": "block_actions",
             "user": {"id": user},
@@ -135,11 +143,11 @@ def test_genomford_is_stored_shown_once_and_reaches_bot_report(running: Running,
     (update,) = slack.wait_for("chat.update")
     assert update.args["ts"] == ts and update.args["channel"] == "C1"
     last = update.args["blocks"][-1]
-    assert last["type"] == "context"
+    assert last["type"] == "section" and last["accessory"]["text"]["text"] == "Ångra"
     ((by, when),) = held_rows(running)
     assert by == "U7" and when is not None
     pressed = swedish_date(when.astimezone(STHLM).date())  # the day it was pressed, e.g. "måndag 30 november 2026"
-    assert last["elements"][0]["text"] == f"Genomförd ✅ av <@U7> {pressed}"
+    assert last["text"]["text"] == f"Genomförd ✅ av <@U7> {pressed}"
     assert not [b for b in update.args["blocks"] if b["type"] == "actions"]  # the button is gone
     assert update.args["blocks"][:-1] == args["blocks"][:-1]  # the post itself is kept
 
@@ -153,6 +161,24 @@ def test_genomford_is_stored_shown_once_and_reaches_bot_report(running: Running,
     assert "| Jämställdhet | 1 | 1 |" in result.output
     result = CliRunner().invoke(cli, ["report", "--year", "2026", "--format", "csv"], env=running.env)
     assert "hp-punkter,C1,,jämställdhet,1,1," in result.output
+
+
+def test_angra_undoes_a_press_by_mistake_and_brings_the_button_back(running: Running, slack: SlackStandIn) -> None:
+    ts, args = running.posted()
+    assert running.press("U7", ts, args) == 200
+    (held,) = slack.wait_for("chat.update")
+    assert held_rows(running)[0][0] == "U7"
+
+    assert running.undo("U8", ts, held.args) == 200  # anyone in the channel, as for the press
+    undone = slack.wait_for("chat.update", 2)[1]
+    assert undone.args["blocks"] == args["blocks"]  # the post as it was posted, button and all
+    assert held_rows(running) == [(None, None)]
+    result = CliRunner().invoke(cli, ["report", "--year", "2026"], env=running.env, catch_exceptions=False)
+    assert "| Jämställdhet | 1 | 0 |" in result.output  # posted once, not held
+
+    assert running.press("U9", ts, undone.args) == 200  # and it can be pressed again
+    assert slack.wait_for("chat.update", 3)[2].args["blocks"][-1]["text"]["text"].startswith("Genomförd ✅ av <@U9>")
+    assert held_rows(running)[0][0] == "U9"
 
 
 def test_genomford_before_the_meetings_week_is_not_stored(running: Running, slack: SlackStandIn) -> None:

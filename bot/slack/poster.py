@@ -6,7 +6,8 @@ history for that occurrence before it posts again.
 
 A post invites a trace (`post_blocks`): a "Genomförd ✅" button (its value is the occurrence,
 "schedule|nominal") and a line asking for a one-line note in the thread. Once pressed,
-the button gives way to who marked it and when (`held_blocks`).
+the button gives way to who marked it and when, with "Ångra" for a press by mistake
+(`held_blocks`); undone, the button is back (`unheld_blocks`).
 """
 
 from __future__ import annotations
@@ -25,11 +26,20 @@ from bot.store.traces import meeting_schedule
 Block = dict[str, Any]
 EVENT_TYPE = "hp_scheduled_post"
 HELD = "hp_post_held"  # the action id of "Genomförd ✅"
+HELD_UNDO = "hp_post_held_undo"  # the action id of "Ångra" beside who marked the meeting held
 HELD_BLOCK = "hp_post_held"  # the block that holds the button, then who pressed it
 NOTE_PROMPT = (":writing_hand: Efter mötet: skriv en rad här i tråden om vad ni pratade om. "
                "Den kommer med i årets HP-rapport.")
 HELD_LABEL = "Genomförd ✅"
 HELD_TEXT = "Genomförd ✅ av <@{user}> {date}"
+UNDO_LABEL = "Ångra"
+UNDO_CONFIRM = {
+    "title": {"type": "plain_text", "text": "Ångra Genomförd?"},
+    "text": {"type": "mrkdwn", "text": "Mötet räknas då som inte hållet, och på APT tas samma steg i "
+                                       "Respekttrappan upp igen nästa gång."},
+    "confirm": {"type": "plain_text", "text": UNDO_LABEL},
+    "deny": {"type": "plain_text", "text": "Avbryt"},
+}
 HISTORY_PAGE = 200  # messages a history call returns (Slack recommends at most 200)
 HISTORY_PAGES = 10  # beyond this many pages the history counts as unreadable
 
@@ -101,26 +111,43 @@ def post_blocks(text: str, occurrence: Mapping[str, str]) -> list[Block]:
     """
     sections: list[Block] = [{"type": "section", "text": {"type": "mrkdwn", "text": part}}
                              for part in split_text(text)]
-    button = {"type": "button", "action_id": HELD, "style": "primary",
-              "text": {"type": "plain_text", "text": HELD_LABEL, "emoji": True},
-              # an APT's reminder marks its APT held: the meeting is the same
-              "value": f"{meeting_schedule(occurrence['schedule'])}|{occurrence['nominal']}"}
+    # an APT's reminder marks its APT held: the meeting is the same
+    value = f"{meeting_schedule(occurrence['schedule'])}|{occurrence['nominal']}"
     return [*sections, {"type": "context", "elements": [{"type": "mrkdwn", "text": NOTE_PROMPT}]},
-            {"type": "actions", "block_id": HELD_BLOCK, "elements": [button]}]
+            _held_button(value)]
 
 
-def held_blocks(blocks: list[Block], user: str, day: dt.date) -> list[Block]:
-    """Return the post's `blocks` with the button replaced by who marked the meeting held, and when.
+def _held_button(value: str) -> Block:
+    button = {"type": "button", "action_id": HELD, "style": "primary",
+              "text": {"type": "plain_text", "text": HELD_LABEL, "emoji": True}, "value": value}
+    return {"type": "actions", "block_id": HELD_BLOCK, "elements": [button]}
+
+
+def held_blocks(blocks: list[Block], user: str, day: dt.date, value: str) -> list[Block]:
+    """Return the post's `blocks` with the button replaced by who marked the meeting held, and
+    when, beside an "Ångra" button (asking first) whose `value` is the button's.
 
     >>> done = held_blocks(post_blocks("x", {"schedule": "a", "nominal": "2026-12-04"}), "U1",
-    ...                    dt.date(2026, 12, 4))
-    >>> done[-1]["elements"][0]["text"]
-    'Genomförd ✅ av <@U1> fredag 4 december 2026'
+    ...                    dt.date(2026, 12, 4), "a|2026-12-04")
+    >>> done[-1]["text"]["text"], done[-1]["accessory"]["text"]["text"]
+    ('Genomförd ✅ av <@U1> fredag 4 december 2026', 'Ångra')
     """
-    line = {"type": "context", "block_id": HELD_BLOCK,
-            "elements": [{"type": "mrkdwn", "text": HELD_TEXT.format(user=user, date=swedish_date(day))}]}
+    undo = {"type": "button", "action_id": HELD_UNDO, "value": value, "confirm": UNDO_CONFIRM,
+            "text": {"type": "plain_text", "text": UNDO_LABEL}}
+    line = {"type": "section", "block_id": HELD_BLOCK, "accessory": undo,
+            "text": {"type": "mrkdwn", "text": HELD_TEXT.format(user=user, date=swedish_date(day))}}
     kept = [b for b in blocks if b.get("block_id") != HELD_BLOCK]
     return [*kept, line]
+
+
+def unheld_blocks(blocks: list[Block], value: str) -> list[Block]:
+    """Return the post's `blocks` with its "Genomförd ✅" button back in place of who pressed it.
+
+    >>> post = post_blocks("x", {"schedule": "a", "nominal": "2026-12-04"})
+    >>> unheld_blocks(held_blocks(post, "U1", dt.date(2026, 12, 4), "a|2026-12-04"), "a|2026-12-04") == post
+    True
+    """
+    return [*[b for b in blocks if b.get("block_id") != HELD_BLOCK], _held_button(value)]
 
 
 def parse_held_value(value: str) -> tuple[str, dt.date] | None:

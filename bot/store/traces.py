@@ -4,6 +4,9 @@ Marking an APT post held also moves the channel's Respekttrappan step on, in the
 transaction: an APT that did not take place shows its step again. The step moves only
 while the channel still stands on the held post's step, so a second press, or a late
 press on an older agenda, never moves it twice (and an admin's `/hp steg N` stands).
+Undoing a mark ("Ångra", for a press by mistake) moves the step back the same way: only
+while the channel stands on the step after it, and only when no other held APT of the
+channel took up that step.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, select, update
+from sqlalchemy import Engine, and_, exists, select, update
 from sqlalchemy.engine import Connection
 
 from bot.answer.privacy import mask
@@ -107,6 +110,21 @@ class PostTraces:
             held = conn.execute(select(POSTS.c.held_by, POSTS.c.held_at).where(key)).one()
         return Held(str(held.held_by), held.held_at, marked)
 
+    def unmark_held(self, post: PostKey) -> bool:
+        """Undo the held mark of `post`; False when it was not marked (or is no posted post)."""
+        key = _key(post)
+        with self.engine.begin() as conn:
+            row = conn.execute(select(POSTS).where(key, POSTS.c.status == "posted")).mappings().first()
+            undone = row is not None and (
+                conn.execute(
+                    update(POSTS).where(key, POSTS.c.held_at.is_not(None)).values(held_by=None, held_at=None)
+                ).rowcount
+                == 1
+            )
+            if undone and row is not None and row["kind"] == "apt" and row["step"] is not None:
+                self._step_back(conn, post.channel, int(row["step"]))
+        return undone
+
     def add_note(self, post: PostKey, message_ts: str, text: str, now: dt.datetime) -> bool:
         """Store a reply in the post's thread as a masked one-line note; False if already stored."""
         row = {
@@ -126,6 +144,18 @@ class PostTraces:
             update(CHANNELS)
             .where(CHANNELS.c.channel == channel, CHANNELS.c.next_step == step)
             .values(next_step=following_step(step))
+        )
+
+
+    def _step_back(self, conn: Connection, channel: str, step: int) -> None:
+        """Move the channel back to `step` if it stands on the step after it and no held APT took `step` up."""
+        other = select(POSTS.c.schedule).where(
+            POSTS.c.channel == channel, POSTS.c.kind == "apt", POSTS.c.step == step, POSTS.c.held_at.is_not(None)
+        )
+        conn.execute(
+            update(CHANNELS)
+            .where(CHANNELS.c.channel == channel, CHANNELS.c.next_step == following_step(step), ~exists(other))
+            .values(next_step=step)
         )
 
 

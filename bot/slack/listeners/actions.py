@@ -12,6 +12,9 @@ stored with who and when, and the post is updated (chat.update) to show them; a 
 press changes nothing and shows the same. A press before the meeting's week (an APT
 agenda goes out a week early) is not stored: the presser is told to press after the
 meeting. A meeting moved for a holiday stays in its ISO week, so the week is a safe bound.
+"Ångra" beside who pressed (Slack asks to confirm first) undoes a press by mistake: the
+meeting counts as not held again, an APT's Respekttrappan step goes back
+(bot/store/traces.py), and the post shows its "Genomförd ✅" button again.
 
 An unknown answer (never recorded, or pruned) and a database that is away each get a
 short Swedish ephemeral text, never a failed listener.
@@ -29,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.answer.types import Answer
 from bot.slack.feedback import FEEDBACK_REASON, reason_view, submitted
 from bot.slack.listeners.common import Payload
-from bot.slack.poster import HELD, held_blocks, parse_held_value
+from bot.slack.poster import HELD, HELD_UNDO, held_blocks, parse_held_value, unheld_blocks
 from bot.slack.records import StoreUnavailable
 from bot.slack.rendering import FEEDBACK_DOWN, FEEDBACK_UP, SHARE, fallback_text, render_answer, voted_blocks
 from bot.slack.responder import Responder
@@ -109,6 +112,11 @@ def register(app: App, responder: Responder, traces: PostTraces | None = None) -
             ack()
             on_held(traces, body, action, client, respond)
 
+        @app.action(HELD_UNDO)
+        def on_undo_pressed(ack: Ack, body: Payload, action: Payload, client: WebClient, respond: Respond) -> None:
+            ack()
+            on_unheld(traces, body, action, client, respond)
+
 
 def on_held(traces: PostTraces, body: Payload, action: Payload, client: WebClient, respond: Respond) -> None:
     """Store who marked a scheduled post's meeting held, and show it on the post."""
@@ -131,11 +139,33 @@ def on_held(traces: PostTraces, body: Payload, action: Payload, client: WebClien
     if held is None:
         respond(response_type="ephemeral", replace_original=False, text=HELD_UNKNOWN)
         return
-    blocks = held_blocks(list(message.get("blocks") or []), held.by, held.at.astimezone(LOCAL).date())
+    value = str(action["value"])
+    _show(client, channel, message, held_blocks(list(message.get("blocks") or []), held.by,
+                                                held.at.astimezone(LOCAL).date(), value))
+
+
+def on_unheld(traces: PostTraces, body: Payload, action: Payload, client: WebClient, respond: Respond) -> None:
+    """Undo a "Genomförd ✅" pressed by mistake, and show the button on the post again."""
+    parsed = parse_held_value(str(action.get("value") or ""))
+    channel, message = (body.get("channel") or {}).get("id"), body.get("message") or {}
+    if parsed is None or not channel or not message.get("ts"):
+        respond(response_type="ephemeral", replace_original=False, text=HELD_UNKNOWN)
+        return
+    try:
+        traces.unmark_held(PostKey(parsed[0], parsed[1], channel))  # undone before (a stale client): the same
+    except SQLAlchemyError as error:
+        logger.warning("could not undo %s held: database away (%s)", parsed[0], type(error).__name__)
+        respond(response_type="ephemeral", replace_original=False, text=ui("store_unavailable"))
+        return
+    _show(client, channel, message, unheld_blocks(list(message.get("blocks") or []), str(action["value"])))
+
+
+def _show(client: WebClient, channel: str, message: Payload, blocks: list[Payload]) -> None:
+    """Update the post to `blocks`; the stored mark counts in the report even when this fails."""
     try:
         client.chat_update(channel=channel, ts=message["ts"], text=message.get("text") or "", blocks=blocks)
-    except SlackApiError as err:  # stored all the same: the report counts it
-        logger.warning("could not show the post as held: %s", err.response.get("error"))
+    except SlackApiError as err:
+        logger.warning("could not update the post's Genomförd line: %s", err.response.get("error"))
 
 
 def _shown_voted(body: Payload, answer: Answer, answer_id: str, up: bool) -> Payload:
