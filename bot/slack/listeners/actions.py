@@ -120,44 +120,52 @@ def register(app: App, responder: Responder, traces: PostTraces | None = None) -
 
 def on_held(traces: PostTraces, body: Payload, action: Payload, client: WebClient, respond: Respond) -> None:
     """Store who marked a scheduled post's meeting held, and show it on the post."""
-    parsed = parse_held_value(str(action.get("value") or ""))
-    channel, message = (body.get("channel") or {}).get("id"), body.get("message") or {}
-    if parsed is None or not channel or not message.get("ts"):
+    clicked = _clicked(body, action)
+    if clicked is None:
         respond(response_type="ephemeral", replace_original=False, text=HELD_UNKNOWN)
         return
+    post, message = clicked
     now = dt.datetime.now(dt.UTC)
-    meeting_week = parsed[1].isocalendar()[:2]
+    meeting_week = post.nominal.isocalendar()[:2]
     if now.astimezone(LOCAL).date().isocalendar()[:2] < meeting_week:  # the agenda came a week early
         respond(response_type="ephemeral", replace_original=False, text=HELD_EARLY.format(week=meeting_week[1]))
         return
     try:
-        held = traces.mark_held(PostKey(parsed[0], parsed[1], channel), body["user"]["id"], now)
+        held = traces.mark_held(post, body["user"]["id"], now)
     except SQLAlchemyError as error:
-        logger.warning("could not mark %s held: database away (%s)", parsed[0], type(error).__name__)
+        logger.warning("could not mark %s held: database away (%s)", post.schedule, type(error).__name__)
         respond(response_type="ephemeral", replace_original=False, text=ui("store_unavailable"))
         return
     if held is None:
         respond(response_type="ephemeral", replace_original=False, text=HELD_UNKNOWN)
         return
-    value = str(action["value"])
-    _show(client, channel, message, held_blocks(list(message.get("blocks") or []), held.by,
-                                                held.at.astimezone(LOCAL).date(), value))
+    day = held.at.astimezone(LOCAL).date()
+    _show(client, post.channel, message, held_blocks(list(message.get("blocks") or []), held.by, day, action["value"]))
 
 
 def on_unheld(traces: PostTraces, body: Payload, action: Payload, client: WebClient, respond: Respond) -> None:
     """Undo a "Genomförd ✅" pressed by mistake, and show the button on the post again."""
+    clicked = _clicked(body, action)
+    if clicked is None:
+        respond(response_type="ephemeral", replace_original=False, text=HELD_UNKNOWN)
+        return
+    post, message = clicked
+    try:
+        traces.unmark_held(post)  # undone before (a stale client): the same
+    except SQLAlchemyError as error:
+        logger.warning("could not undo %s held: database away (%s)", post.schedule, type(error).__name__)
+        respond(response_type="ephemeral", replace_original=False, text=ui("store_unavailable"))
+        return
+    _show(client, post.channel, message, unheld_blocks(list(message.get("blocks") or []), action["value"]))
+
+
+def _clicked(body: Payload, action: Payload) -> tuple[PostKey, Payload] | None:
+    """Return the post a "Genomförd ✅" or "Ångra" click is on, and its message; None if unreadable."""
     parsed = parse_held_value(str(action.get("value") or ""))
     channel, message = (body.get("channel") or {}).get("id"), body.get("message") or {}
     if parsed is None or not channel or not message.get("ts"):
-        respond(response_type="ephemeral", replace_original=False, text=HELD_UNKNOWN)
-        return
-    try:
-        traces.unmark_held(PostKey(parsed[0], parsed[1], channel))  # undone before (a stale client): the same
-    except SQLAlchemyError as error:
-        logger.warning("could not undo %s held: database away (%s)", parsed[0], type(error).__name__)
-        respond(response_type="ephemeral", replace_original=False, text=ui("store_unavailable"))
-        return
-    _show(client, channel, message, unheld_blocks(list(message.get("blocks") or []), str(action["value"])))
+        return None
+    return PostKey(parsed[0], parsed[1], channel), message
 
 
 def _show(client: WebClient, channel: str, message: Payload, blocks: list[Payload]) -> None:
