@@ -36,6 +36,11 @@ def terms_of(question: str) -> list[Term]:
         ("How long does step 4 take?", "duration"),
         ("Från vilken tidpunkt gäller skyldigheten att utreda?", "when"),
         ("Vilken period gällde programmet?", "when"),
+        # Plural: years and dates answer them, not a list ("vilka år" cannot be told from "vilka är" folded).
+        ("Which years does the current ESF+ programme period cover?", "when"),
+        ("In which years did MIA Vidare run?", "when"),
+        ("Vilka datum hålls demokratidagarna?", "when"),
+        ("Vilka är diskrimineringsgrunderna?", "list"),
         # A clause that sets the scene is not what is asked.
         ("När vi har gjort klart steg 7, ska vi då börja om från steg 1?", "other"),
         ("Om en deltagare blir illa behandlad, vem ska vi kontakta?", "who"),

@@ -53,9 +53,10 @@ _ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = (
     (
         "when",
         re.compile(
-            r"^\W*(nar|vilket (ar|artal|datum)|vilken (dag|period|manad|vecka|tidpunkt)|sedan nar|hur ofta"
-            r"|when|what date|how often|(what|which) (year|period|month))\b"
-            r"|\b(under|fran|till|vid) vilken (period|tid|tidpunkt)\b"
+            r"^\W*(nar|vilket (ar|artal|datum)|vilka (artal|datum)|vilken (dag|period|manad|vecka|tidpunkt)"
+            r"|sedan nar|hur ofta"
+            r"|when|what date|how often|(what|which) (years?|periods?|months?|dates?))\b"
+            r"|\b(under|fran|till|vid) vilken (period|tid|tidpunkt)\b|\b(in|during) which (years?|periods?)\b"
             r"|\bnar (ar|blir|borjar|ska)\b"
         ),
     ),
