@@ -9,6 +9,9 @@ OperationalError ("unable to open database file").
 import json
 import logging
 import shutil
+import threading
+import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 
+from bot.answer.types import Answer, Turn
 from bot.evaluation.slack_standin import SlackStandIn
 from bot.metrics import Metrics
 from bot.slack.app import build_app
@@ -43,6 +47,32 @@ def start(slack: SlackStandIn, tmp_path: Path, metrics: Metrics,
     server = SlackHTTPServer(app, "127.0.0.1", 0, signing_secret=SECRET)
     server.start()
     return Bot(slack, f"http://127.0.0.1:{server.port}/slack/events", answerer, engine), server
+
+
+class HeldAnswerer(FakeAnswerer):
+    """Answers once `release` is set: until then its question stays claimed by its 👀."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        """Wait for `release` (10 s at most), then answer as FakeAnswerer."""
+        self.release.wait(10)
+        return super().ask(question, history)
+
+
+def reactions_on(slack: SlackStandIn, ts: str) -> list[Any]:
+    """Return the reactions.add calls on the message `ts`, whatever Slack answered."""
+    return [c for c in slack.calls_to("reactions.add") if c.args.get("timestamp") == ts]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Poll `condition` until it holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
 
 
 def break_database(engine: Engine, tmp_path: Path) -> None:
@@ -206,11 +236,14 @@ def test_a_question_claimed_by_reaction_is_not_taken_again_when_the_database_ret
         slack: SlackStandIn, tmp_path: Path) -> None:
     """Replica A claims by 👀 while its database is away; the same event reaches B just after B's came back.
 
-    A's claim left no row, so B's insert succeeds: B must still see A's 👀 and leave it.
+    A's claim left no row, so B's insert succeeds: B must still see A's 👀 and leave it. A is
+    still answering then (its answer waits until B has tried its claim): once A is done its 👀
+    goes, and a retry reaching B after that may be answered twice (twice, never zero times).
     """
     first_dir, second_dir = tmp_path / "r1", tmp_path / "r2"
     first_dir.mkdir(), second_dir.mkdir()
-    first, first_server = start(slack, first_dir, Metrics())
+    working = HeldAnswerer()
+    first, first_server = start(slack, first_dir, Metrics(), working)
     second, second_server = start(slack, second_dir, Metrics())
     try:
         break_database(first.engine, first_dir)
@@ -224,6 +257,8 @@ def test_a_question_claimed_by_reaction_is_not_taken_again_when_the_database_ret
         assert first.event(event, event_id="Ev600") == 200  # A: no database, claims it by 👀
         slack.wait_for("reactions.add", 2)
         assert second.event(event, event_id="Ev600") == 200  # B: its row is written, and yet
+        wait_until(lambda: len(reactions_on(slack, "600.000001")) == 3)  # A's claim and sign, then B's claim
+        working.release.set()
         first.event(mention(channel="C9", ts="900.000001"))  # sentinels: each replica's queue drained
         second.event(mention(channel="C9", ts="900.000002"))
         slack.wait_for("chat.stopStream", 4)

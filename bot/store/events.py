@@ -10,7 +10,9 @@ reaching another replica may be answered a second time. Twice is better than nev
 
 A claim made that way leaves no row, so for `AFTER_OUTAGE` after its own last fallback a
 replica that writes its row still asks the cross-replica fallback too: a question another
-replica claimed by 👀 just before the database came back is not taken a second time.
+replica claimed by 👀 just before the database came back is not taken a second time while
+that replica is still at work on it (its 👀 goes when it has answered; a retry after that
+may be answered twice).
 """
 
 import logging
