@@ -181,6 +181,17 @@ def test_angra_undoes_a_press_by_mistake_and_brings_the_button_back(running: Run
     assert held_rows(running)[0][0] == "U9"
 
 
+def test_a_click_whose_post_cannot_be_read_is_told_so_and_changes_nothing(
+    running: Running, slack: SlackStandIn
+) -> None:
+    ts, args = running.posted()
+    button = next(e for b in args["blocks"] if b["type"] == "actions" for e in b["elements"])
+    assert running.click("U7", ts, args, {**button, "value": "nonsens"}) == 200  # e.g. an old post's button
+    (reply,) = slack.wait_for("response_url")
+    assert reply.args["text"].startswith("Det här inlägget känner jag inte igen längre")
+    assert held_rows(running) == [(None, None)] and slack.calls_to("chat.update") == []
+
+
 def test_genomford_before_the_meetings_week_is_not_stored(running: Running, slack: SlackStandIn) -> None:
     """A meeting in a later week (an APT agenda goes out a week early) cannot be marked held yet."""
     ts, args = running.posted(at("2098-01-03 09:00"))  # a Friday in a week still to come

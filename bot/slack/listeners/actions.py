@@ -120,9 +120,8 @@ def register(app: App, responder: Responder, traces: PostTraces | None = None) -
 
 def on_held(traces: PostTraces, body: Payload, action: Payload, client: WebClient, respond: Respond) -> None:
     """Store who marked a scheduled post's meeting held, and show it on the post."""
-    clicked = _clicked(body, action)
+    clicked = _clicked(body, action, respond)
     if clicked is None:
-        respond(response_type="ephemeral", replace_original=False, text=HELD_UNKNOWN)
         return
     post, message = clicked
     now = dt.datetime.now(dt.UTC)
@@ -145,9 +144,8 @@ def on_held(traces: PostTraces, body: Payload, action: Payload, client: WebClien
 
 def on_unheld(traces: PostTraces, body: Payload, action: Payload, client: WebClient, respond: Respond) -> None:
     """Undo a "Genomförd ✅" pressed by mistake, and show the button on the post again."""
-    clicked = _clicked(body, action)
+    clicked = _clicked(body, action, respond)
     if clicked is None:
-        respond(response_type="ephemeral", replace_original=False, text=HELD_UNKNOWN)
         return
     post, message = clicked
     try:
@@ -159,11 +157,13 @@ def on_unheld(traces: PostTraces, body: Payload, action: Payload, client: WebCli
     _show(client, post.channel, message, unheld_blocks(list(message.get("blocks") or []), action["value"]))
 
 
-def _clicked(body: Payload, action: Payload) -> tuple[PostKey, Payload] | None:
-    """Return the post a "Genomförd ✅" or "Ångra" click is on, and its message; None if unreadable."""
+def _clicked(body: Payload, action: Payload, respond: Respond) -> tuple[PostKey, Payload] | None:
+    """Return the post a "Genomförd ✅" or "Ångra" click is on, and its message; when the click
+    cannot be read, tell the presser so and return None."""
     parsed = parse_held_value(str(action.get("value") or ""))
     channel, message = (body.get("channel") or {}).get("id"), body.get("message") or {}
     if parsed is None or not channel or not message.get("ts"):
+        respond(response_type="ephemeral", replace_original=False, text=HELD_UNKNOWN)
         return None
     return PostKey(parsed[0], parsed[1], channel), message
 
