@@ -40,11 +40,11 @@ from bot.answer.coverage import (
 )
 from bot.answer.english import in_swedish
 from bot.answer.evidence import defines, wanted
-from bot.answer.matching import accented
 from bot.answer.quoting import Unit, quotable_units, render_quotes
 from bot.answer.selection import Vector, context, extended, pick, placed, score_units, spans
 from bot.answer.spelling import Vocabulary
 from bot.answer.types import Answer, Source, Turn
+from bot.ingest.ocr import restore_diacritics
 from bot.search.retriever import Corpus, Hit, HybridRetriever
 from bot.search.text import terms
 
@@ -139,7 +139,7 @@ class ExtractiveAnswerer:
         corpus = self.retriever.corpus if self.retriever.corpus.sources else self.retriever.refresh()
         if self._vocabulary is None or self._vocabulary[0] is not corpus:
             self._vocabulary = (corpus, Vocabulary(f"{s.title} {s.section} {s.text}" for s in corpus.sources))
-        restore = accented if prepared.language == "sv" else None  # "for" is no slip for "för" in English
+        restore = restore_diacritics if prepared.language == "sv" else None  # "for" is no slip for "för" in English
         return replace(prepared, text=self._vocabulary[1].correct(policy.asked_part(prepared.text), zipf, restore))
 
     def retrieve(self, prepared: policy.Prepared) -> tuple[str, list[Hit]]:

@@ -146,27 +146,6 @@ def zipf(word: str) -> float:
     return Lexicon.from_wordfreq().word_frequency(word)
 
 
-def accented(word: str) -> str | None:
-    """Return the most frequent Swedish word spelled like `word` but with å, ä or ö, if any.
-
-    >>> accented("soker"), accented("gäller"), accented("steg")
-    ('söker', None, None)
-    """
-    return _accented().get(word)
-
-
-@lru_cache(maxsize=1)
-def _accented() -> dict[str, str]:
-    from bot.ingest.ocr_lexicon import Lexicon
-
-    best: dict[str, tuple[float, str]] = {}
-    for word, frequency in Lexicon.from_wordfreq().common(0.0).items():
-        plain = fold(word)
-        if plain != word and best.get(plain, (0.0, ""))[0] < frequency:
-            best[plain] = (frequency, word)
-    return {plain: word for plain, (_, word) in best.items()}
-
-
 @lru_cache(maxsize=4096)
 def compound_parts(word: str) -> tuple[str, ...]:
     """Split a Swedish compound into its lexicon parts (a known word stays whole).

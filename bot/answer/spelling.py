@@ -7,7 +7,8 @@ when it is not a word there: first by restoring diacritics (the same folded spel
 then, for words of MIN_EDIT_LEN letters or more that are no common Swedish word either,
 to the knowledge-base word one edit away (symspellpy; the most frequent when several).
 A Swedish question's other words get their diacritics back from Swedish at large when that
-spelling is much the more frequent ("soker" → "söker", "galler" → "gäller", but "har" stays).
+reading is clearly likelier, by the OCR repair's rule for stripped text ("soker" → "söker",
+"forbundsmotet" → "förbundsmötet", but "har" stays: `bot.ingest.ocr.restore_diacritics`).
 """
 
 import importlib
@@ -19,7 +20,6 @@ from bot.search.text import fold, words
 
 MIN_EDIT_LEN = 7  # shorter words have too many neighbours one edit away (steg: stag, stog, sten)
 KNOWN_ZIPF = 2.5  # a word this frequent in Swedish at large is a word, not a slip
-ACCENT_MARGIN = 1.0  # Zipf by which "söker" must outnumber the "soker" typed (not "här" over "har")
 
 
 class Vocabulary:
@@ -28,8 +28,7 @@ class Vocabulary:
     >>> vocabulary = Vocabulary(["Respekttrappan har sju steg. Åtgärder och åtgärder."])
     >>> vocabulary.correct("vad ar respektrappan och atgarder", lambda w: 0.0)
     'vad ar respekttrappan och åtgärder'
-    >>> zipfs = {"soker": 1.8, "söker": 5.2, "har": 7.1, "här": 6.6}
-    >>> vocabulary.correct("vem soker har", lambda w: zipfs.get(w, 0.0), {"soker": "söker", "har": "här"}.get)
+    >>> vocabulary.correct("vem soker har", lambda w: 0.0, {"soker": "söker"}.get)
     'vem söker har'
     """
 
@@ -43,18 +42,19 @@ class Vocabulary:
         self._lookup: Callable[[str], list[tuple[str, int]]] | None = None
 
     def correct(
-        self, question: str, frequency: Callable[[str], float], accented: Callable[[str], str | None] | None = None
+        self, question: str, frequency: Callable[[str], float], restore: Callable[[str], str | None] | None = None
     ) -> str:
         """Return `question` with its slips corrected.
 
         Args:
             frequency: a word → its Zipf frequency in Swedish.
-            accented: a word typed without diacritics → the Swedish word it may stand for, if any
-                (None: restore diacritics only from the knowledge base, as for English questions).
+            restore: a word typed without diacritics → the Swedish word it stands for (None or the
+                word itself when none); None restores them only from the knowledge base, as for
+                English questions.
         """
-        return re.sub(r"\w+", lambda m: self._word(m.group(0), frequency, accented), question)
+        return re.sub(r"\w+", lambda m: self._word(m.group(0), frequency, restore), question)
 
-    def _word(self, typed: str, frequency: Callable[[str], float], accented: Callable[[str], str | None] | None) -> str:
+    def _word(self, typed: str, frequency: Callable[[str], float], restore: Callable[[str], str | None] | None) -> str:
         lower = lower_typed = typed.lower()
         folded = fold(lower)
         if folded in self._surface:
@@ -64,10 +64,8 @@ class Vocabulary:
             near = self._near(folded)
             if near:
                 lower = self._surface[near]
-        if lower == lower_typed == folded and accented is not None:
-            word = accented(lower)
-            if word is not None and frequency(word) >= frequency(lower) + ACCENT_MARGIN:
-                lower = word
+        if lower == lower_typed == folded and restore is not None:
+            lower = restore(lower) or lower
         if lower == lower_typed:
             return typed
         return lower[0].upper() + lower[1:] if typed[0].isupper() else lower

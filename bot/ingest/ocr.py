@@ -17,6 +17,7 @@ The text decides the mode:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.ingest.dates import MONTHS
 from bot.ingest.ocr_lexicon import Lexicon, Substitutions, analyses, best
@@ -197,6 +198,22 @@ def repair_text(text: str, lexicon: Lexicon | None = None) -> str:
         last = skip.end()
     pieces.append(_repair_span(repairer, text[last:]))
     return "".join(pieces)
+
+
+def restore_diacritics(word: str) -> str:
+    """Return a word typed without å/ä/ö with them back when Swedish at large makes that reading
+    clearly likelier (the stripped-text rule above), else as typed: for questions typed in haste.
+
+    >>> [restore_diacritics(w) for w in ("soker", "har", "forbundsmotet", "medarb")]
+    ['söker', 'har', 'förbundsmötet', 'medarb']
+    """
+    return _typed().word(word, strict=True)
+
+
+@lru_cache(maxsize=1)
+def _typed() -> _Repairer:
+    """The repairer of words typed without diacritics (restores them; no OCR confusions)."""
+    return _Repairer(Lexicon.from_wordfreq(), _RESTORE)
 
 
 def _repair_span(repairer: _Repairer, text: str) -> str:
