@@ -115,13 +115,11 @@ class PostTraces:
         key = _key(post)
         with self.engine.begin() as conn:
             row = conn.execute(select(POSTS).where(key, POSTS.c.status == "posted")).mappings().first()
-            undone = row is not None and (
-                conn.execute(
-                    update(POSTS).where(key, POSTS.c.held_at.is_not(None)).values(held_by=None, held_at=None)
-                ).rowcount
-                == 1
-            )
-            if undone and row is not None and row["kind"] == "apt" and row["step"] is not None:
+            if row is None:
+                return False
+            cleared = update(POSTS).where(key, POSTS.c.held_at.is_not(None)).values(held_by=None, held_at=None)
+            undone = conn.execute(cleared).rowcount == 1
+            if undone and row["kind"] == "apt" and row["step"] is not None:
                 self._step_back(conn, post.channel, int(row["step"]))
         return undone
 
@@ -145,7 +143,6 @@ class PostTraces:
             .where(CHANNELS.c.channel == channel, CHANNELS.c.next_step == step)
             .values(next_step=following_step(step))
         )
-
 
     def _step_back(self, conn: Connection, channel: str, step: int) -> None:
         """Move the channel back to `step` if it stands on the step after it and no held APT took `step` up."""
