@@ -67,7 +67,8 @@ _WHEN_NOUNS = frozenset(
 # them below GENERIC_ZIPF, so without this they would count as specific terms.
 # Abbreviations of function words too ("vad räknas som trakasserier enl lagen").
 _SPOKEN = frozenset(
-    terms("mej dej sej dom nån nåt nåra nånting sån sånt sånna mkt ngn ngt enl ang pga mha ev resp inkl exkl osv dvs")
+    terms("mej dej sej dom nån nåt nåra nånting sån sånt sånna sådär asså mkt ngn ngt elr ba enl ang pga mha ev resp"
+          " inkl exkl osv dvs tex bla")
 )
 _ORDINAL_WORDS = (
     "första andra tredje fjärde femte sjätte sjunde åttonde nionde tionde elfte tolfte",

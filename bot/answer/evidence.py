@@ -18,6 +18,7 @@ import re
 from collections.abc import Collection
 
 from bot.answer.coverage import Ask, Term, has_evidence
+from bot.answer.matching import same_word
 from bot.ingest.dates import MONTHS
 from bot.search.text import fold, terms
 
@@ -145,20 +146,9 @@ def defines(text: str, question: str) -> bool:
     if label is not None:  # "- **Trakasserier:** …" defines trakasserier, not sexuella trakasserier
         words = [w for w in re.findall(r"\w+", label.group(1)) if terms(w)]
         asked = re.findall(r"\w+", question)
-        return bool(words) and all(any(_same_word(w, v) for v in asked) for w in words)
+        return bool(words) and all(any(same_word(w, v) for v in asked) for w in words)
     match = _DEFINES.search(text)
     if match is None:
         return False
     subject = set(terms(text[: match.start(2)]))
     return bool(subject & set(terms(question)))
-
-
-def _same_word(a: str, b: str) -> bool:
-    """Whether two words are one word inflected. The stemmer parts "strukturnivå" and
-    "strukturnivån", so the folded words are compared: one a short ending longer than the other.
-
-    >>> _same_word("Strukturnivå", "strukturnivån"), _same_word("Kallelse", "kallelsen"), _same_word("lag", "lagen")
-    (True, True, False)
-    """
-    short, long = sorted((fold(a.lower()), fold(b.lower())), key=len)
-    return short == long or (len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3)

@@ -40,6 +40,7 @@ from bot.answer.coverage import (
 )
 from bot.answer.english import in_swedish
 from bot.answer.evidence import defines, wanted
+from bot.answer.matching import same_word
 from bot.answer.quoting import Unit, quotable_units, render_quotes
 from bot.answer.selection import Vector, context, extended, pick, placed, score_units, spans
 from bot.answer.spelling import Vocabulary
@@ -131,7 +132,7 @@ class ExtractiveAnswerer:
             if prepared.language == "en":
                 body += "\n\n_(Quoted in Swedish from the documents.)_"
             return policy.answered(prepared, body, sources, meta | {"coverage": "full"})
-        words = [_phrase(question, t) for t in _named_in_gap(missing)]
+        words = _gap_words(question, missing, quoted)
         return policy.partial(prepared, ask, words, [render(q) for q in quotes], sources, meta)
 
     def read(self, prepared: policy.Prepared) -> policy.Prepared:
@@ -219,6 +220,21 @@ def render(quote: Sequence[Unit]) -> str:
     if quote[0].is_item:
         return "\n".join(render_quotes(quote))
     return f"> {' '.join(u.text for u in quote)} [{quote[0].ref}]"
+
+
+def _gap_words(question: str, missing: Sequence[Term], quoted: str) -> list[str]:
+    """Return the missing words to name in "Dokumenten säger inget om …", as the question names them.
+
+    Never a word the related quotes show inflected: the stemmer parts "arbetsmarknaden"
+    (arbetsmarknad) from "arbetsmarknad" (arbetsmarkn), the reader does not.
+
+    >>> missing = [Term("arbetsmarknaden", "arbetsmarknad"), Term("lönerna", "lon", required=True)]
+    >>> _gap_words("Vad gäller för arbetsmarknaden och lönerna?", missing, "> … en arbetsmarknad som är fri …")
+    ['lönerna']
+    """
+    shown = re.findall(r"\w+", quoted)
+    unseen = [t for t in missing if not any(same_word(t.word, w) for w in shown)]
+    return [_phrase(question, t) for t in _named_in_gap(unseen)]
 
 
 def _named_in_gap(missing: Sequence[Term]) -> list[Term]:

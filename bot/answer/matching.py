@@ -14,8 +14,10 @@ from functools import lru_cache
 
 from bot.search.text import fold, terms
 
+BASE_MIN = 4  # two words are one word inflected when they share a base this long ("lag" ≠ "lagen")
 HEAD_MIN = 5  # a stem this long is also covered as the head of a compound ("grund" by "diskrimineringsgrund")
 ENDINGS = frozenset(["", *"en et er erna ar arna n t na s ens ets ns".split()])  # noun endings
+_INFLECTIONS = ENDINGS | {"r", "rna"}  # ...and the plural of a noun in -e ("kallelser", "kallelserna")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,27 @@ def covered(term: Term, present: set[str], text: str = "") -> bool:
     word = fold(term.word.lower())  # contractions are written in lower case ("Dnr"); "SKR" is a name
     # A stop word is no contraction: "för" does not stand for "förbereder".
     return any(_abbreviates(fold(w.lower()), word) for w in re.findall(r"\w+", text) if not w.isupper() and terms(w))
+
+
+def same_word(a: str, b: str) -> bool:
+    """Whether two words are one word inflected: the same base, each with a noun ending.
+
+    Snowball's Swedish stemmer takes one suffix off, so it parts "arbetsmarknad" (arbetsmarkn)
+    from "arbetsmarknaden" (arbetsmarknad) and "strukturnivå" from "strukturnivån"; the folded
+    words themselves are compared here.
+
+    >>> same_word("arbetsmarknaden", "arbetsmarknad"), same_word("Kallelse", "kallelser"), same_word("lag", "lagen")
+    (True, True, False)
+    """
+    return not _bases(a).isdisjoint(_bases(b))
+
+
+@lru_cache(maxsize=65536)
+def _bases(word: str) -> frozenset[str]:
+    """Return what `word` (folded, in lower case) is with each noun ending it may carry taken off."""
+    folded = fold(word.lower())
+    kept = (len(folded) - len(e) for e in _INFLECTIONS if folded.endswith(e))
+    return frozenset(folded[:n] for n in kept if n >= BASE_MIN)
 
 
 def _heads(stem: str, head: str, text: str) -> bool:
