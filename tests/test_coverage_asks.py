@@ -130,3 +130,10 @@ def test_the_answer_says_first_what_the_documents_do_not_say() -> None:
 def test_a_swedish_name_does_not_make_an_english_question_swedish() -> None:
     assert language_of("What is the salary of a project leader in Gränsgångare?") == "en"
     assert language_of("Vad gör projektledaren i Gränsgångare?") == "sv"
+
+
+def test_a_swedish_title_in_parentheses_does_not_make_an_english_question_swedish() -> None:
+    # Staff gloss a Swedish title for the bot; the question around it is English.
+    assert language_of("Which years did the earlier programme (Program för ett jämställt Stockholm) cover?") == "en"
+    assert language_of("Did the project run a digital HP-fika every week?") == "en"
+    assert language_of("Vilka år gällde programmet (Program för ett jämställt Stockholm)?") == "sv"

@@ -122,14 +122,18 @@ def prepare(question: str, history: Sequence[Turn] = (), max_chars: int = 2000) 
 
 
 def language_of(question: str) -> str:
-    """Return the question's language, not counting names: "Gränsgångare" in an English question
-    is a name, not a Swedish word.
+    """Return the question's language, not counting names or what it glosses in parentheses:
+    "Gränsgångare" in an English question is a name, "(Program för ett jämställt Stockholm)" a
+    Swedish title quoted.
 
     >>> language_of("What does Projekt Gränsgångare want to achieve?"), language_of("Vad gör Gränsgångare?")
     ('en', 'sv')
+    >>> language_of("Which years did the programme (Program för ett jämställt Stockholm) cover?")
+    'en'
     """
-    unnamed = re.sub(r"(?<=[\w,;:)] )[A-ZÅÄÖ][\w!+-]*", "", question)  # capitalised inside the sentence
-    return detect_language(unnamed)
+    unglossed = re.sub(r"\([^()]*\)", "", question)
+    unnamed = re.sub(r"(?<=[\w,;:)] )[A-ZÅÄÖ][\w!+-]*", "", unglossed)  # capitalised inside the sentence
+    return detect_language(unnamed or question)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

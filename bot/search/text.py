@@ -15,7 +15,8 @@ _SV_ONLY = frozenset(
 )
 _EN_ONLY = frozenset(
     "the is what how which are do does of and we you our they this that with to be "
-    "can should when who why where there have has about does mean means".split()
+    "can should when who why where there have has about does mean means did was were will would could "
+    "their its from an on or if any your my been".split()
 )
 # Swedish stop words, also folded so that questions typed without å/ä/ö match them.
 _STOP = frozenset(STOPWORDS_SWEDISH) | frozenset(STOPWORDS_EN)
