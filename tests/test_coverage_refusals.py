@@ -79,6 +79,8 @@ def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, ques
         ("vad menas med trakasserier enl lagen", "kränker någons värdighet"),
         # An English question glossing a Swedish title is English: its English words need no Swedish quote.
         ("Which years did Stockholm's programme (Program för ett jämställt Stockholm) cover?", "2018-2022"),
+        # Shortened in Slack: "serviceforv" is no word, and starts "serviceförvaltningen".
+        ("vad tycker serviceforv om att samla flera program i ett mr-program", "positivt att samla"),
         # "sådär" is spoken Swedish that asks nothing, like "enl" and "mej".
         ("Vad vill Projekt Gränsgångare verka för när det gäller arbetsmarknaden, sådär övergripande?", "fri från"),
         # Typed without å/ä/ö: "soker" is "söker" (Swedish at large), not a term no quote holds.

@@ -3,8 +3,8 @@
 Terms are folded and Swedish-stemmed: "lönekartläggning" does not contain "lön". A compound
 is covered by itself or by all of its parts ("kartläggning av löner" covers
 "lönekartläggning"), a long term also as the last part of a compound ("grund" by
-"diskrimineringsgrund"), a word by its contraction ("Dnr"), a number by a range that takes
-it in ("30" by "25 eller fler").
+"diskrimineringsgrund"), a word by its contraction ("Dnr"), a word cut short in Slack by the
+word it starts ("serviceforv"), a number by a range that takes it in ("30" by "25 eller fler").
 """
 
 import re
@@ -15,6 +15,7 @@ from functools import lru_cache
 from bot.search.text import fold, terms
 
 BASE_MIN = 4  # two words are one word inflected when they share a base this long ("lag" ≠ "lagen")
+SHORTENED_MIN = 5  # a word cut this long, and no word itself, stands for the word it starts ("serviceforv")
 HEAD_MIN = 5  # a stem this long is also covered as the head of a compound ("grund" by "diskrimineringsgrund")
 ENDINGS = frozenset(["", *"en et er erna ar arna n t na s ens ets ns".split()])  # noun endings
 _INFLECTIONS = ENDINGS | {"r", "rna"}  # ...and the plural of a noun in -e ("kallelser", "kallelserna")
@@ -74,6 +75,10 @@ def covered(term: Term, present: set[str], text: str = "") -> bool:
     ):
         return True
     word = fold(term.word.lower())  # contractions are written in lower case ("Dnr"); "SKR" is a name
+    if len(word) >= SHORTENED_MIN and zipf(word) == 0 and any(
+        len(w) > len(word) + 1 and fold(w.lower()).startswith(word) for w in re.findall(r"\w+", text)
+    ):
+        return True  # shortened in Slack: "serviceforv" for "serviceförvaltningen" (no Swedish word)
     # A stop word is no contraction: "för" does not stand for "förbereder".
     return any(_abbreviates(fold(w.lower()), word) for w in re.findall(r"\w+", text) if not w.isupper() and terms(w))
 
