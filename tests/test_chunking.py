@@ -132,6 +132,35 @@ def test_plain_text_headings_are_recognised() -> None:
     assert list(by_section(text)) == ["Sammanfattning"]
 
 
+def test_a_heading_glued_to_its_paragraph_is_a_heading_not_the_first_words_of_a_quote() -> None:
+    # PDF text often has no blank line after a heading: "Serviceförvaltningens synpunkter och förslag"
+    # was quoted as the start of the sentence under it.
+    text = (
+        "Serviceförvaltningens synpunkter och förslag\n"
+        "Förvaltningen anser att det är positivt att samla flera program som\n"
+        "rör olika aspekter av de mänskliga rättigheterna i ett eftersom det\n"
+        "underlättar styrning, uppföljning och tillämpning.\n"
+    )
+
+    assert by_section(text) == {
+        "Serviceförvaltningens synpunkter och förslag": [
+            "Förvaltningen anser att det är positivt att samla flera program som rör olika aspekter av de "
+            "mänskliga rättigheterna i ett eftersom det underlättar styrning, uppföljning och tillämpning."
+        ]
+    }
+
+
+def test_a_short_first_line_that_runs_on_is_no_heading() -> None:
+    # Wrapped early before a name, or a sentence that goes on in lower case: one paragraph.
+    text = (
+        "Projektet drivs av\n"
+        "Samordningsförbundet Väst tillsammans med Finsam Göteborg och med stöd av\n"
+        "Europeiska socialfonden, som medfinansierar projektets arbete under tre år.\n"
+    )
+
+    assert list(by_section(text)) == [""]
+
+
 def paragraphs(text: str) -> list[str]:
     """The paragraph and list texts that `parse_blocks` finds."""
     from bot.ingest.chunking import parse_blocks

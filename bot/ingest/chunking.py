@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from bot.ingest.knowledge import Kind, KnowledgeDoc
+from bot.search.text import terms
 
 MAX_CHARS = 900
 # Reference lists answer nothing; their links live in the document's metadata.
@@ -26,6 +27,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|e(?=\s+[A-ZÅÄÖ]))\s+"
 _PAGE_NUMBER = re.compile(
     r"^[-–\s]*(?:(?:sida|sid\.|s\.|page)\s*)?\d{1,3}(?:\s*(?:\(\d{1,3}\)|(?:av|/)\s*\d{1,3}))?[-–\s]*$", re.I
 )
+GLUED_SHORTER = 15  # a first line this much shorter than the wrapped line under it ends there: a heading
 _FURNITURE = 4  # at most this many short blocks of running header or footer sit inside a split paragraph
 _BROKEN_WORD = re.compile(r"(\w+)-\n(\w+)")
 # "hem- och omsorgsarbetet": a hyphen before these words stands for a shared second half.
@@ -92,7 +94,7 @@ def parse_blocks(text: str, title: str = "") -> list[Block]:
     """
     blocks: list[Block] = []
     path: list[tuple[int, str]] = []
-    raws = _rejoin_pages(_raw_blocks(text))
+    raws = [part for raw in _rejoin_pages(_raw_blocks(text)) for part in _heading_apart(raw)]
     for i, raw in enumerate(raws):
         heading = _heading(raw, raws[i + 1] if i + 1 < len(raws) else "")
         if heading is not None:
@@ -202,6 +204,27 @@ def _heading(raw: str, following: str) -> tuple[int, str] | None:
     if short and line[:1].isupper() and (len(following) >= 120 or _LIST_ITEM.match(following)):
         return 3, line
     return None
+
+
+def _heading_apart(raw: str) -> list[str]:
+    """Split off a heading that the text extraction glued to its paragraph: a short first line
+    without end punctuation or a closing function word, well short of the wrapped line under it,
+    which starts a sentence.
+
+    >>> text = "Förvaltningens synpunkter\\nFörvaltningen anser att det är positivt att samla flera program"
+    >>> [part[:25] for part in _heading_apart(text + "\\nsom rör olika aspekter av de mänskliga rättigheterna i ett.")]
+    ['Förvaltningens synpunkter', 'Förvaltningen anser att d']
+    >>> len(_heading_apart("Kommunstyrelsen har remitterat Stockholms stads program för de\\nmänskliga rättigheterna."))
+    1
+    """
+    lines = raw.strip().splitlines()
+    if len(lines) < 2 or _LIST_ITEM.match(lines[0]) or _LIST_ITEM.match(lines[1]):
+        return [raw]
+    first, second = lines[0].strip(), lines[1].strip()
+    rest = "\n".join(lines[1:])
+    ends_on_word = bool(terms(first.split()[-1]))  # not on "av", "för", "och": a sentence runs on
+    glued = ends_on_word and len(first) <= len(second) - GLUED_SHORTER and second[:1].isupper()
+    return [first, rest] if glued and _heading(first, rest) is not None else [raw]
 
 
 def _unwrap(lines: list[str]) -> str:
