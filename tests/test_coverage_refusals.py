@@ -81,6 +81,11 @@ def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, ques
         ("Which years did Stockholm's programme (Program för ett jämställt Stockholm) cover?", "2018-2022"),
         # Shortened in Slack: "serviceforv" is no word, and starts "serviceförvaltningen".
         ("vad tycker serviceforv om att samla flera program i ett mr-program", "positivt att samla"),
+        # "förkortningen", "inledningen" point into a document; they are not what a quote must say.
+        (
+            "Vad betyder förkortningen ESF som förekommer i Stockholms stads demokratiåtagande?",
+            "Europeiska Socialfonden",
+        ),
         # "sådär" is spoken Swedish that asks nothing, like "enl" and "mej".
         ("Vad vill Projekt Gränsgångare verka för när det gäller arbetsmarknaden, sådär övergripande?", "fri från"),
         # Typed without å/ä/ö: "soker" is "söker" (Swedish at large), not a term no quote holds.
