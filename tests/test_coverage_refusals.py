@@ -86,6 +86,8 @@ def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, ques
             "Vad betyder förkortningen ESF som förekommer i Stockholms stads demokratiåtagande?",
             "Europeiska Socialfonden",
         ),
+        # "vilka områden" asks for a list's items; the word "områden" need not be quoted.
+        ("Vilka områden är arbetsplatsträffen ett dialogforum för?", "arbetsmiljön"),
         # "sådär" is spoken Swedish that asks nothing, like "enl" and "mej".
         ("Vad vill Projekt Gränsgångare verka för när det gäller arbetsmarknaden, sådär övergripande?", "fri från"),
         # Typed without å/ä/ö: "soker" is "söker" (Swedish at large), not a term no quote holds.
