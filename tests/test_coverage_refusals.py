@@ -88,6 +88,8 @@ def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, ques
         ),
         # "vilka områden" asks for a list's items; the word "områden" need not be quoted.
         ("Vilka områden är arbetsplatsträffen ett dialogforum för?", "arbetsmiljön"),
+        # "bhs" is how staff write Botkyrka Huddinge Salem: its declaration, not Stockholm's, answers.
+        ("vad vill bhs oka tillgangen till med sin deklaration", "arbetslivsinriktade rehabiliteringsinsatser"),
         # "sådär" is spoken Swedish that asks nothing, like "enl" and "mej".
         ("Vad vill Projekt Gränsgångare verka för när det gäller arbetsmarknaden, sådär övergripande?", "fri från"),
         # Typed without å/ä/ö: "soker" is "söker" (Swedish at large), not a term no quote holds.

@@ -6,6 +6,8 @@ word. A word is corrected only towards the knowledge base's own vocabulary, and 
 when it is not a word there: first by restoring diacritics (the same folded spelling),
 then, for words of MIN_EDIT_LEN letters or more that are no common Swedish word either,
 to the knowledge-base word one edit away (symspellpy; the most frequent when several).
+Initials that are no word stand for the one name of three or four words that has them
+("bhs": Botkyrka Huddinge Salem).
 A Swedish question's other words get their diacritics back from Swedish at large when that
 reading is clearly likelier, by the OCR repair's rule for stripped text ("soker" → "söker",
 "forbundsmotet" → "förbundsmötet", but "har" stays: `bot.ingest.ocr.restore_diacritics`).
@@ -33,13 +35,15 @@ class Vocabulary:
     """
 
     def __init__(self, texts: Iterable[str]) -> None:
-        counts = Counter(w for text in texts for w in words(text))
+        texts_seen = list(texts)
+        counts = Counter(w for text in texts_seen for w in words(text))
         self._surface: dict[str, str] = {}
         self._count: Counter[str] = Counter()
         for word, n in counts.most_common():
             self._surface.setdefault(fold(word), word)
             self._count[fold(word)] += n
         self._lookup: Callable[[str], list[tuple[str, int]]] | None = None
+        self._initials = _initials(texts_seen)
 
     def correct(
         self, question: str, frequency: Callable[[str], float], restore: Callable[[str], str | None] | None = None
@@ -60,6 +64,8 @@ class Vocabulary:
         if folded in self._surface:
             if lower == folded:  # typed without diacritics: the documents' spelling
                 lower = self._surface[folded]
+        elif folded in self._initials and frequency(lower) < KNOWN_ZIPF:
+            return self._initials[folded]  # "bhs": Botkyrka Huddinge Salem
         elif len(folded) >= MIN_EDIT_LEN and frequency(lower) < KNOWN_ZIPF and not lower.isdigit():
             near = self._near(folded)
             if near:
@@ -90,3 +96,25 @@ class Vocabulary:
 
             self._lookup = lookup
         return self._lookup
+
+
+_NAME = re.compile(r"(?:\b[A-ZÅÄÖ][a-zåäöé]{2,}\b ?){3,4}")  # three or four capitalised words in a row
+
+
+def _initials(texts: Iterable[str]) -> dict[str, str]:
+    """Return the documents' names of three or four words by their initials, where only one name has them.
+
+    Staff write "bhs" for Botkyrka Huddinge Salem; the documents never do.
+
+    >>> _initials(["Samordningsförbundet Botkyrka Huddinge Salem har skrivit under."])["bhs"]
+    'Botkyrka Huddinge Salem'
+    """
+    found: dict[str, set[str]] = {}
+    for text in texts:
+        for match in _NAME.finditer(text):
+            name = match.group(0).split()
+            for n in range(3, len(name) + 1):
+                for i in range(len(name) - n + 1):
+                    phrase = name[i : i + n]
+                    found.setdefault(fold("".join(w[0] for w in phrase).lower()), set()).add(" ".join(phrase))
+    return {initials: names.pop() for initials, names in found.items() if len(names) == 1}
