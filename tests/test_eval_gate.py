@@ -38,7 +38,7 @@ def test_answers_on_the_holdout_half_hold_the_measured_level(real_kb: RealKB) ->
     report = evaluate(build_answerer(real_kb.settings), items)
 
     assert report["source_recall_at_3"] >= 0.95
-    assert report["must_include_rate"] >= 0.60  # measured 0.630 (367 holdout questions)
-    assert report["refusal_accuracy"] >= 0.72  # measured 0.755
-    assert report["first_quote_answers"] >= 0.55  # measured 0.578
+    assert report["must_include_rate"] >= 0.62  # measured 0.656 (407 holdout questions)
+    assert report["refusal_accuracy"] >= 0.74  # measured 0.767
+    assert report["first_quote_answers"] >= 0.57  # measured 0.604
     assert report["median_answer_chars"] <= 500
