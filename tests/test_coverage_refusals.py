@@ -23,6 +23,11 @@ pytestmark = pytest.mark.slow  # the real knowledge/ index
             "Vad får man för straff om man diskriminerar någon på en arbetsplatsträff?",
             "Dokumenten säger inget om ”straff”",
         ),
+        # Other projects are, leave is not: like pay, leave is a fact of its own.
+        (
+            "Kan jag få tjänstledigt för att jobba i ett ESF-projekt hos ett annat samordningsförbund?",
+            "Dokumenten säger inget om ”tjänstledigt”.",
+        ),
         # The account is (a free one), its password is not.
         ("What is the password for our group's Respekttrappan account?", "The documents say nothing about “password”."),
         # The statistics are (what to look for), how they looked last week is not: nothing written once says that.

@@ -94,6 +94,14 @@ _FACTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("penalty", "penalties", "punishment", "sanction", "sanctions"),
     ),
     "budget": ((), ("budget", "budgets")),
+    # Leave is a fact of its own, like pay ("ledighet" alone stems to "led", as "leder" does).
+    "tjanstledig": (("tjanstledighet",), ()),
+    "tjanstledighet": (("tjanstledig",), ()),
+    "foraldraledig": (("foraldraledighet",), ()),
+    "foraldraledighet": (("foraldraledig",), ()),
+    "sjukskriv": (("sjukskrivning", "sjukfranvaro"), ()),
+    "sjukskrivning": (("sjukskriv", "sjukfranvaro"), ()),
+    "overtid": ((), ("overtime",)),
     "telefonnummer": ((), ("phone",)),
 }
 _FACT_WORD = re.compile(rf"^(?:\w{{4,}})?({'|'.join(_FACTS)})({'|'.join(ENDINGS)})$")
