@@ -33,6 +33,7 @@ def test_question_set_covers_what_the_issue_asks() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # 407 questions through the real answerer: about two minutes on an idle machine
 def test_answers_on_the_holdout_half_hold_the_measured_level(real_kb: RealKB) -> None:
     items = [item for item in load_questions(QUESTIONS) if item.split == "holdout"]
     report = evaluate(build_answerer(real_kb.settings), items)

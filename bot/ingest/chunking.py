@@ -11,10 +11,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from bm25s.stopwords import STOPWORDS_SWEDISH
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from bot.ingest.knowledge import Kind, KnowledgeDoc
-from bot.search.text import terms
 
 MAX_CHARS = 900
 # Reference lists answer nothing; their links live in the document's metadata.
@@ -222,7 +222,7 @@ def _heading_apart(raw: str) -> list[str]:
         return [raw]
     first, second = lines[0].strip(), lines[1].strip()
     rest = "\n".join(lines[1:])
-    ends_on_word = bool(terms(first.split()[-1]))  # not on "av", "för", "och": a sentence runs on
+    ends_on_word = first.split()[-1].lower() not in STOPWORDS_SWEDISH  # not on "av", "för", "och": it runs on
     glued = ends_on_word and len(first) <= len(second) - GLUED_SHORTER and second[:1].isupper()
     return [first, rest] if glued and _heading(first, rest) is not None else [raw]
 
