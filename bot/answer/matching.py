@@ -58,8 +58,8 @@ def uncovered(question_terms: Collection[Term], text: str) -> list[Term]:
 
 def covered(term: Term, present: set[str], text: str = "") -> bool:
     """Whether `present` (the stems of `text`) holds the term: itself, all its compound parts,
-    a compound it heads, a contraction of it ("Dnr"), or for a number a bound that takes it in
-    ("30" by "25 eller fler")."""
+    a compound it heads, a contraction of it ("Dnr"), a word it was cut short from ("serviceforv"),
+    or for a number a bound that takes it in ("30" by "25 eller fler")."""
     if term.stem in present or (term.parts and all(p in present for p in term.parts)):
         return True
     # The Swedish stemmer drops a final "s" from "webbplats" but not from "webbplatser" ("webbplats").
@@ -75,12 +75,13 @@ def covered(term: Term, present: set[str], text: str = "") -> bool:
     ):
         return True
     word = fold(term.word.lower())  # contractions are written in lower case ("Dnr"); "SKR" is a name
+    written = re.findall(r"\w+", text)
     if len(word) >= SHORTENED_MIN and zipf(word) == 0 and any(
-        len(w) > len(word) + 1 and fold(w.lower()).startswith(word) for w in re.findall(r"\w+", text)
+        len(w) > len(word) + 1 and fold(w.lower()).startswith(word) for w in written
     ):
         return True  # shortened in Slack: "serviceforv" for "serviceförvaltningen" (no Swedish word)
     # A stop word is no contraction: "för" does not stand for "förbereder".
-    return any(_abbreviates(fold(w.lower()), word) for w in re.findall(r"\w+", text) if not w.isupper() and terms(w))
+    return any(_abbreviates(fold(w.lower()), word) for w in written if not w.isupper() and terms(w))
 
 
 def same_word(a: str, b: str) -> bool:
