@@ -13,6 +13,8 @@ pytestmark = pytest.mark.slow  # the real knowledge/ index
     [
         # The role is in the documents (SCÖ's routine), the person's name is not.
         ("Vad heter verksamhetsutvecklaren på SCÖ?", "Dokumenten säger inte vad verksamhetsutvecklaren på SCÖ heter."),
+        # The role is in the quote ("verksamhetschefen", "HR-chefer"), who holds it is not: another role is no answer.
+        ("Vem är HR-chef i Stockholms stad?", "Dokumenten säger inte vem som är HR-chef"),
         # ESF and the project are, an amount is not.
         (
             "Hur mycket pengar har Rätt stöd för mig! fått från Europeiska socialfonden?",

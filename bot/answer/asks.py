@@ -1,6 +1,7 @@
 """The kind of answer a question asks for, and whether a quote's text holds it.
 
-vem → a person, role or body; vad heter [a role] → a person's name by that role; när → a
+vem → a person, role or body; vem är [a role] → the person who holds it, named by the role;
+vad heter [a role] → a person's name by that role; när → a
 date; vilken tid → a time of day; hur många → a number that counts the thing asked about;
 hur mycket pengar / vad kostar → an amount of money; hur stor del → a share; vilka → several
 things, not the thing asked about named as one kind among others. The question's own words
@@ -14,7 +15,7 @@ from typing import Literal
 from bot.answer.matching import Term, covered
 from bot.search.text import fold, terms
 
-Ask = Literal["who", "name", "when", "time", "duration", "amount", "share", "count", "list", "how", "other"]
+Ask = Literal["who", "holder", "name", "when", "time", "duration", "amount", "share", "count", "list", "how", "other"]
 
 # Money asked for: "hur mycket pengar", "vad kostar", "budget", "how much money".
 _MONEY = (
@@ -49,6 +50,7 @@ _ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = (
             r"|what (?:is|are) (?:\w+ ){1,3}called)\b"
         ),
     ),
+    ("holder", re.compile(r"^\W*(vem (ar|var)|who (is|was))\b")),  # ...when a role follows (_holds_role)
     ("who", re.compile(r"^\W*(vem|vilka personer|vilken person|who)\b|\bvem (ar|har|ansvarar|leder)\b")),
     (
         "when",
@@ -79,6 +81,17 @@ _PERSON = re.compile(
     r"(are|aren|arna|ör|ören|chef|chefen|ordförande|ordföranden|ombud|ombudet|ombudsman|ansvarig|ansvariga"
     r"|person|personen|ledamot|ledamoten|kollega|kollegan|chair|chairman|chairperson|manager|director"
     r"|coordinator|officer|leader|head|boss|contact|representative)$"
+)
+# A role one person holds ("vem är [HR-chef]", "who is the [chair]"), matched on the folded noun:
+# the answer names the person by the role; another role or body in the quote does not say who
+# holds it. "Ansvarig" is not one: "vem är ansvarig för …" is answered by a role or a body.
+_ROLE = re.compile(
+    r"(chef|chefen|ordforande|ordforanden|ombud|ombudet|ombudsman|ledare|ledaren|ledamot|ledamoten"
+    r"|kontaktperson|kontaktpersonen|chair|chairman|chairperson|manager|director|officer|contact|head|boss)$"
+)
+_HOLDER = re.compile(
+    r"^\W*(?:vem (?:ar|var)|who (?:is|was))\s+"
+    r"(?:(?:en|ett|den|det|var|vart|vara|er|ert|era|min|mitt|mina|the|a|an|our|your|their|my)\s+)?(.*)"
 )
 # The noun asked about ("§") named as one item of an enumeration: "vilka utvärderare" is not
 # answered by "leverantörer, utvärderare och föreläsare".
@@ -150,9 +163,27 @@ def ask_kind(question: str) -> Ask:
     """
     folded = _LEADING_CLAUSE.sub("", fold(question))
     for kind, pattern in _ASKS:
-        if pattern.search(folded) and (kind != "name" or _names_person(question)):
+        if pattern.search(folded) and (kind != "name" or _names_person(question)) and (
+            kind != "holder" or _holds_role(folded)
+        ):
             return kind
     return "other"
+
+
+def _holds_role(folded: str) -> bool:
+    """Whether a "vem är …" question asks who holds a role: its noun, or (English) one of the
+    three words after "who is the", is a role one person holds.
+
+    >>> _holds_role("vem ar vart dataskyddsombud"), _holds_role("who is the data protection officer")
+    (True, True)
+    >>> _holds_role("vem ar ansvarig for planen"), _holds_role("vem ar det som tar upp avvikelsen")
+    (False, False)
+    """
+    match = _HOLDER.match(folded)
+    if match is None:
+        return False
+    words = match.group(1).split()[: 3 if match.group(0).startswith("who") else 1]
+    return any(_ROLE.search(w.split("_")[-1]) for w in words)
 
 
 def _names_person(question: str) -> bool:
@@ -191,6 +222,14 @@ def has_evidence(kind: Ask, text: str, asked: Collection[Term] = ()) -> bool:
     (True, False)
     >>> has_evidence("who", "Fråga dataskyddsombudet.", [Term("dataskyddsombud", "dataskyddsombud")])
     False
+
+    "Vem är [role]" asks who holds the role: a name by it, not another role.
+
+    >>> chef = [Term("HR", "hr"), Term("chef", "chef", asked=True)]
+    >>> has_evidence("holder", "Verksamhetschefen har talat med alla HR-chefer.", chef)
+    False
+    >>> has_evidence("holder", "Förvaltningens HR-chef är Eva Berg.", chef)
+    True
     >>> steg = [Term("steg", "steg", required=True, asked=True)]
     >>> has_evidence("count", "Trappan har sju steg.", steg), has_evidence("count", "Steg 7 tar 30 minuter.", steg)
     (True, False)
@@ -201,8 +240,10 @@ def has_evidence(kind: Ask, text: str, asked: Collection[Term] = ()) -> bool:
         return _counted(text, [t for t in asked if t.asked])
     if kind == "list":
         return _several(_masked(text, asked))
-    if kind == "name" and "§" in (masked := _masked(text, asked)):
+    if kind in ("name", "holder") and "§" in (masked := _masked(text, asked)):
         return _name_by(masked)
+    if kind == "holder":  # the role is not in the quote (an English question): as for "who"
+        kind = "who"
     pattern = _EVIDENCE.get(kind)
     if pattern is None:
         return True

@@ -317,7 +317,7 @@ def gap(prepared: Prepared, ask: str, missing: Sequence[str]) -> str:
         named = [texts["quoted"].format(word=word) for word in missing]
         what = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} {texts['and']} {named[-1]}"
         return texts["terms"].format(what=what)
-    if ask == "who":
+    if ask in ("who", "holder"):
         match = _WHO.match(prepared.text)
         return texts["who"].format(rest=match.group(2)) if match else texts["who_any"]
     if ask == "name":
