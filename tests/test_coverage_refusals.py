@@ -15,6 +15,9 @@ pytestmark = pytest.mark.slow  # the real knowledge/ index
         ("Vad heter verksamhetsutvecklaren på SCÖ?", "Dokumenten säger inte vad verksamhetsutvecklaren på SCÖ heter."),
         # The role is in the quote ("verksamhetschefen", "HR-chefer"), who holds it is not: another role is no answer.
         ("Vem är HR-chef i Stockholms stad?", "Dokumenten säger inte vem som är HR-chef"),
+        # SCÖ's verksamhetsutvecklare is (a routine that "kan tjäna som exempel"), pay is not: "tjänar" asks for pay.
+        ("Hur mycket tjänar verksamhetsutvecklaren hos SCÖ?", "Dokumenten säger inget om ”tjänar”"),
+        ("Vad tjänar en verksamhetsutvecklare på SCÖ?", "Dokumenten säger inget om ”tjänar”"),
         # ESF and the project are, an amount is not.
         (
             "Hur mycket pengar har Rätt stöd för mig! fått från Europeiska socialfonden?",

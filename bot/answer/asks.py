@@ -20,7 +20,7 @@ Ask = Literal["who", "holder", "name", "when", "time", "duration", "amount", "sh
 # Money asked for: "hur mycket pengar", "vad kostar", "budget", "how much money".
 _MONEY = (
     r"(pengar|kosta\w*|kostnad\w*|budget\w*|belopp\w*|kronor|pris\w*|avgift\w*|arvode\w*|bidrag\w*"
-    r"|money|cost\w*|price\w*|fees?|salary|salaries|funding|grants?)"
+    r"|tjanar|tjanade|money|cost\w*|price\w*|fees?|salary|salaries|earns?|earned|funding|grants?)"
 )
 PRICE = re.compile(r"(kosta\w*|pengar|pris\w*|belopp\w*|money|costs?|price\w*)$")
 # Question patterns, checked in this order on the folded question ("vilken tid" before "vilken").

@@ -104,6 +104,9 @@ _FACTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "overtid": ((), ("overtime",)),
     "telefonnummer": ((), ("phone",)),
 }
+# "Vad tjänar en projektledare?" asks for pay, though "tjäna" also means serve ("kan tjäna som exempel").
+_PAY_WORD = re.compile(r"tjana(?:r|de)?|earns?|earned|earning")
+_PAY_VERB = re.compile(rf"\b(?:vad|hur mycket)\s+(?:\w+\s+)?{_PAY_WORD.pattern}\b|\b(?:earns?|earned|earning)\b")
 _FACT_WORD = re.compile(rf"^(?:\w{{4,}})?({'|'.join(_FACTS)})({'|'.join(ENDINGS)})$")
 _FACT_EN = {en: base for base, (_, english) in _FACTS.items() for en in english}
 GENERIC_ZIPF = 5.0  # words this frequent in Swedish at large ("heter", "brukar") ask nothing specific
@@ -228,8 +231,12 @@ def specific_terms(
     if kind == "name":  # "vad heter [förbundschefen]": the name must stand by that role
         focus, verb = named_noun(question) or "", False
     names = _names(question)
+    paid = _PAY_VERB.search(fold(question)) is not None
     for word in re.findall(r"\w+", question):
         fact = fact_term(word)
+        if fact is None and paid and _PAY_WORD.fullmatch(fold(word)):
+            pay = _FACTS["lon"]
+            fact = Term(word, "lon", required=True, alternatives=tuple(s for w in ("lon", *pay[0]) for s in terms(w)))
         if fact is not None:
             found[fact.stem] = fact
             continue

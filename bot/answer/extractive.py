@@ -226,14 +226,16 @@ def _gap_words(question: str, missing: Sequence[Term], quoted: str) -> list[str]
     """Return the missing words to name in "Dokumenten säger inget om …", as the question names them.
 
     Never a word the related quotes show inflected: the stemmer parts "arbetsmarknaden"
-    (arbetsmarknad) from "arbetsmarknad" (arbetsmarkn), the reader does not.
+    (arbetsmarknad) from "arbetsmarknad" (arbetsmarkn), the reader does not. A word that
+    stands for a fact is named all the same ("tjänar" for pay: Term("tjänar", "lon")).
 
     >>> missing = [Term("arbetsmarknaden", "arbetsmarknad"), Term("lönerna", "lon", required=True)]
     >>> _gap_words("Vad gäller för arbetsmarknaden och lönerna?", missing, "> … en arbetsmarknad som är fri …")
     ['lönerna']
     """
     shown = re.findall(r"\w+", quoted)
-    unseen = [t for t in missing if not any(same_word(t.word, w) for w in shown)]
+    # ...but a word that asks for a fact stays named: "tjänar" asks for pay, "kan tjäna som exempel" gives none
+    unseen = [t for t in missing if t.stem not in terms(t.word) or not any(same_word(t.word, w) for w in shown)]
     return [_phrase(question, t) for t in _named_in_gap(unseen)]
 
 
