@@ -60,6 +60,7 @@ _NOW = frozenset("nästa förra kommande hittills idag nuvarande next last today
 # ...and the past and the running year, whatever is asked: a document cannot say how "förra
 # månaden" went or what was done "hittills" ("Fanns det skillnader förra månaden?").
 PAST = frozenset("förra hittills fjol".split())
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # The noun that names the kind of answer of a "när" question ("vilken period gällde …"): the
 # date or period quoted answers it, the noun itself need not be written.
 _WHEN_NOUNS = frozenset(
@@ -224,6 +225,8 @@ def specific_terms(
     found: dict[str, Term] = {}
     kind = ask_kind(question)
     anchored = _NOW if kind in ("when", "time", "duration", "count") else PAST
+    if _YEAR.search(question):  # "förra ESF-perioden, 2014–2020": the years say which, not the day of asking
+        anchored = frozenset()
     found |= {
         terms(w)[0]: Term(w, terms(w)[0], required=True) for w in re.findall(r"\w+", question) if w.lower() in anchored
     }
