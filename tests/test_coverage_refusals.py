@@ -102,6 +102,12 @@ def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, ques
         ("vad vill bhs oka tillgangen till med sin deklaration", "arbetslivsinriktade rehabiliteringsinsatser"),
         # "sådär" is spoken Swedish that asks nothing, like "enl" and "mej".
         ("Vad vill Projekt Gränsgångare verka för när det gäller arbetsmarknaden, sådär övergripande?", "fri från"),
+        # "Vilka räknas upp?" only asks; the sentence before it says what, and the list answers.
+        (
+            "Stockholms stads förbund vill öka tillgången till samordnade insatser oavsett flera förhållanden. "
+            "Vilka räknas upp?",
+            "etnisk tillhörighet",
+        ),
         # "förra perioden" with its years is a period the documents can name, not one counted from today.
         ("Kunde projekten under förra perioden 2014–2020 ta in extern expertis för HP-arbetet?", "extern expertis"),
         # Typed without å/ä/ö: "soker" is "söker" (Swedish at large), not a term no quote holds.

@@ -48,7 +48,7 @@ ASKING = frozenset(
     terms(
         "vem vad när hur vilken vilket vilka varför var vart många mycket ofta länge dags "
         "betyder betyda innebär innebära gäller gälla står säger säga handlar menas göra gör slags sorts "
-        "finns ska skall kan får måste vill behöver egentligen exakt nu "
+        "finns ska skall kan får måste vill behöver egentligen exakt nu räknas nämns listas "
         # ...and the words that point into a document, not at what it says ("enligt inledningen")
         "inledningen inledning förkortningen förkortning stycket avsnittet formuleringen texten dokumentet "
         "who what when how which why where many much often mean means does say says"

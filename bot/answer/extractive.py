@@ -105,13 +105,14 @@ class ExtractiveAnswerer:
         kept.sort(key=lambda h: -h.relevance)  # re-rank the fused candidates by relevance
         sources = tuple(h.source for h in kept)
         question = asking_sentence(asked.text)  # the context told before a question is not asked about
+        ask = ask_kind(question)
         specific = specific_terms(question, self._common_terms(), compound_parts, zipf)
-        if not specific:
+        if not specific:  # "… Vilka räknas upp?": the context names what, the asking sentence which kind
             question = asked.text
             specific = specific_terms(question, self._common_terms(), compound_parts, zipf)
+            ask = ask if ask != "other" else ask_kind(question)
         if prepared.language == "en":  # English words are not in Swedish quotes: numbers, facts, names
             specific = english_terms(specific, question)
-        ask = ask_kind(question)
         quotes = self._select(query, sources, specific, ask)
         if not quotes:
             return policy.refusal(prepared, meta)
