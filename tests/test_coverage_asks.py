@@ -30,6 +30,14 @@ def terms_of(question: str) -> list[Term]:
         ("Hur mycket pengar får projektet från ESF?", "amount"),
         ("Vad kostar ett konto?", "amount"),
         ("What does the tool cost?", "amount"),
+        # Paying and earning ask for money too, "hur mkt" as typed in Slack.
+        ("hur mkt betalar forbundet for en utbildning", "amount"),
+        ("How much do we pay the evaluators?", "amount"),
+        ("Hur mycket tjänar en projektledare?", "amount"),
+        # "Vem är [a role]" asks who holds it; "vem är ansvarig" may be answered by a role or a body.
+        ("Vem är vårt dataskyddsombud?", "holder"),
+        ("Who is the chair of the board?", "holder"),
+        ("Vem är ansvarig för planen?", "who"),
         ("Hur stor del av finansieringen kommer från regionen?", "share"),
         ("Hur många steg har trappan?", "count"),
         ("Hur länge får en deltagare vara kvar i insatsen?", "duration"),

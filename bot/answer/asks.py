@@ -20,7 +20,7 @@ Ask = Literal["who", "holder", "name", "when", "time", "duration", "amount", "sh
 # Money asked for: "hur mycket pengar", "vad kostar", "budget", "how much money".
 _MONEY = (
     r"(pengar|kosta\w*|kostnad\w*|budget\w*|belopp\w*|kronor|pris\w*|avgift\w*|arvode\w*|bidrag\w*"
-    r"|tjanar|tjanade|money|cost\w*|price\w*|fees?|salary|salaries|earns?|earned|funding|grants?)"
+    r"|tjanar|tjanade|betala\w*|money|pay|pays|paid|cost\w*|price\w*|fees?|salary|salaries|earns?|earned|funding|grants?)"
 )
 PRICE = re.compile(r"(kosta\w*|pengar|pris\w*|belopp\w*|money|costs?|price\w*)$")
 # Question patterns, checked in this order on the folded question ("vilken tid" before "vilken").
@@ -153,7 +153,7 @@ def ask_kind(question: str) -> Ask:
     >>> [ask_kind(q) for q in ("Vem är vårt dataskyddsombud?", "När är nästa demokratidag?",
     ...  "Vilken tid börjar APT?", "Hur många steg har trappan?", "Vilka är grunderna?", "Vad är HP?",
     ...  "Hur gör vi en HP-punkt?", "Hur lång tid tar steg 4?")]
-    ['who', 'when', 'time', 'count', 'list', 'other', 'how', 'duration']
+    ['holder', 'when', 'time', 'count', 'list', 'other', 'how', 'duration']
 
     A clause that sets the scene is not the question: "När vi tar fram åtgärder, ska vi …?"
     asks whether, not when.
@@ -161,7 +161,7 @@ def ask_kind(question: str) -> Ask:
     >>> ask_kind("När vi tar fram åtgärder i sista steget – ska vi bestämma vem som ansvarar?")
     'other'
     """
-    folded = _LEADING_CLAUSE.sub("", fold(question))
+    folded = _LEADING_CLAUSE.sub("", re.sub(r"\bmkt\b", "mycket", fold(question)))  # "hur mkt" in Slack
     for kind, pattern in _ASKS:
         if pattern.search(folded) and (kind != "name" or _names_person(question)) and (
             kind != "holder" or _holds_role(folded)
@@ -182,8 +182,8 @@ def _holds_role(folded: str) -> bool:
     match = _HOLDER.match(folded)
     if match is None:
         return False
-    words = match.group(1).split()[: 3 if match.group(0).startswith("who") else 1]
-    return any(_ROLE.search(w.split("_")[-1]) for w in words)
+    words = re.findall(r"\w+(?:-\w+)*", match.group(1))[: 3 if match.group(0).startswith("who") else 1]
+    return any(_ROLE.search(w) for w in words)
 
 
 def _names_person(question: str) -> bool:
