@@ -230,6 +230,10 @@ def has_evidence(kind: Ask, text: str, asked: Collection[Term] = ()) -> bool:
     False
     >>> has_evidence("holder", "Förvaltningens HR-chef är Eva Berg.", chef)
     True
+    >>> has_evidence("holder", "Styrelsens ordförande är Eva Berg.", [Term("board", "board")])  # English
+    True
+    >>> has_evidence("holder", "Verktyget togs fram av SBAB och Make Equal.", [Term("contact", "contact")])
+    False
     >>> steg = [Term("steg", "steg", required=True, asked=True)]
     >>> has_evidence("count", "Trappan har sju steg.", steg), has_evidence("count", "Steg 7 tar 30 minuter.", steg)
     (True, False)
@@ -242,8 +246,9 @@ def has_evidence(kind: Ask, text: str, asked: Collection[Term] = ()) -> bool:
         return _several(_masked(text, asked))
     if kind in ("name", "holder") and "§" in (masked := _masked(text, asked)):
         return _name_by(masked)
-    if kind == "holder":  # the role is not in the quote (an English question): as for "who"
-        kind = "who"
+    if kind == "holder":  # the role asked about is not in the quote (an English question): a name by any role
+        roles = re.sub(r"\w+", lambda m: "§" if _ROLE.search(fold(m.group(0))) else m.group(0), masked)
+        return "§" in roles and _name_by(roles)
     pattern = _EVIDENCE.get(kind)
     if pattern is None:
         return True
