@@ -125,6 +125,18 @@ def test_a_compound_covers_a_word_only_as_its_last_part() -> None:
     assert not uncovered([Term("grunder", "grund")], "Lagen har sju diskrimineringsgrunder.")
 
 
+def test_a_noun_the_stemmer_cuts_short_is_still_found_inflected_and_as_a_compound_head() -> None:
+    # Snowball stems "område" to "omr" but "områden" to "omrad", "kompetens" to "kompet".
+    [omrade] = terms_of("Vilket område?")
+    [kompetensen] = terms_of("Vilken kompetensen?")
+
+    assert not uncovered([omrade], "Lagen gäller inom vissa områden.")
+    assert not uncovered([omrade], "Lagen gäller inom vissa samhällsområden.")
+    assert not uncovered([omrade], "Förbunden kom från Göteborgsområdet.")
+    assert not uncovered([kompetensen], "Projektet skulle ha kompetens om principerna.")
+    assert uncovered([omrade], "Omröstningen gäller alla.") == [omrade]
+
+
 def test_the_answer_says_first_what_the_documents_do_not_say() -> None:
     assert gap(prepare("Vad heter förbundschefen i SCÖ?"), "name", []) == (
         "Dokumenten säger inte vad förbundschefen i SCÖ heter."

@@ -16,6 +16,7 @@ from bot.search.text import fold, terms
 
 BASE_MIN = 4  # two words are one word inflected when they share a base this long ("lag" ≠ "lagen")
 SHORTENED_MIN = 5  # a word cut this long, and no word itself, stands for the word it starts ("serviceforv")
+OVERSTRIPPED = 3  # letters the stemmer took off a word that it should have left ("område" → "omr")
 HEAD_MIN = 5  # a stem this long is also covered as the head of a compound ("grund" by "diskrimineringsgrund")
 ENDINGS = frozenset(["", *"en et er erna ar arna n t na s ens ets ns".split()])  # noun endings
 _INFLECTIONS = ENDINGS | {"r", "rna"}  # ...and the plural of a noun in -e ("kallelser", "kallelserna")
@@ -76,6 +77,10 @@ def covered(term: Term, present: set[str], text: str = "") -> bool:
         return True
     word = fold(term.word.lower())  # contractions are written in lower case ("Dnr"); "SKR" is a name
     written = re.findall(r"\w+", text)
+    if any(_overstripped(term.word) or _overstripped(w) for w in written if same_word(term.word, w)):
+        return True  # the stemmer took a noun's own letters: "område" (omr), "områden" (omrad)
+    if _overstripped(term.word) and any(_headed(w, term.word) for w in written):
+        return True  # ...and as the head of a compound: "samhällsområden", "Göteborgsområdet"
     if len(word) >= SHORTENED_MIN and zipf(word) == 0 and any(
         len(w) > len(word) + 1 and fold(w.lower()).startswith(word) for w in written
     ):
@@ -95,6 +100,33 @@ def same_word(a: str, b: str) -> bool:
     (True, True, False)
     """
     return not _bases(a).isdisjoint(_bases(b))
+
+
+def _headed(compound: str, head: str) -> bool:
+    """Whether `compound` ends with `head`, inflected, as its last part ("samhällsområden", "område").
+
+    >>> _headed("samhällsområden", "område"), _headed("Göteborgsområdet", "område"), _headed("området", "område")
+    (True, True, False)
+    """
+    folded = fold(compound.lower())
+    for base in _bases(head):
+        for ending in _INFLECTIONS:
+            prefix = folded[: len(folded) - len(base) - len(ending)]
+            if folded.endswith(base + ending) and len(prefix) >= HEAD_MIN - 1:
+                parts = compound_parts(compound.lower())
+                return len(parts) < 2 or any(fold("".join(parts[:j])) == prefix for j in range(1, len(parts)))
+    return False
+
+
+def _overstripped(word: str) -> bool:
+    """Whether Snowball took three letters or more off `word` ("område" → "omr", "kompetens" →
+    "kompet"), so that its stem no longer meets the stem of the same noun inflected.
+
+    >>> _overstripped("område"), _overstripped("kompetens"), _overstripped("projektet"), _overstripped("teman")
+    (True, True, False, False)
+    """
+    stems = terms(word)
+    return bool(stems) and len(fold(word.lower())) - len(stems[0]) >= OVERSTRIPPED
 
 
 @lru_cache(maxsize=65536)
