@@ -15,6 +15,8 @@ pytestmark = pytest.mark.slow  # the real knowledge/ index
         ("Vad heter verksamhetsutvecklaren på SCÖ?", "Dokumenten säger inte vad verksamhetsutvecklaren på SCÖ heter."),
         # The role is in the quote ("verksamhetschefen", "HR-chefer"), who holds it is not: another role is no answer.
         ("Vem är HR-chef i Stockholms stad?", "Dokumenten säger inte vem som är HR-chef"),
+        # The day is, how to sign up is not: the verb of "hur … jag" is what is asked about.
+        ("Hur anmäler jag mig till demokratidagen den 8 november?", "Dokumenten säger inget om ”anmäler”"),
         # Make Equal is, who chairs it is not: no name stands by a role in a Swedish quote.
         ("Who is the chairperson of the foundation Make Equal?", "The documents do not say who is the chairperson"),
         # SCÖ's verksamhetsutvecklare is (a routine that "kan tjäna som exempel"), pay is not: "tjänar" asks for pay.

@@ -129,6 +129,9 @@ _FOCUS = re.compile(
     r"|^\W*vad\s+(?!(?:ar|var|betyder|innebar|gor|ska|skall|kan|far|maste|menas|handlar|galler|finns|hander"
     r"|behover|bor|vill|sager|star)\b)\w+\s+(?:(?:en|ett|den|det|de|var|vart|vara|er|ert|era|min|mitt|mina"
     r"|din|ditt|dina|sin|sitt|sina)\s+)?(?!(?:man|vi|jag|du|ni|de|dom|det|den|hon|han|hen|folk|nagon)\b)(\w+)"
+    # "hur [anmäler] jag mig": the verb of a "hur" question asked of a person is what it is about
+    r"|^\W*hur\s+(?!(?:ar|var|gor|gjorde|ska|skall|kan|far|maste|bor|vill|behover|manga|mycket|lange|ofta|stor"
+    r"|stort|stora|lang|langt|gammal|tidigt|sent|snabbt|bra|mkt)\b)(\w+)\s+(?:jag|man|vi|ni|du|dom|de)\b"
 )
 
 
@@ -154,21 +157,24 @@ def answers(question_terms: Collection[Term], context: str, text: str, kind: Ask
 
 
 def focus_word(question: str) -> tuple[str, bool] | None:
-    """Return the word a question asks about, as typed, and whether it is the verb after "vem".
+    """Return the word a question asks about, as typed, and whether it is a verb ("vem [leder]",
+    "hur [anmäler] jag mig").
 
     >>> focus_word("Vem är vårt dataskyddsombud?"), focus_word("Hur många timmar får jag lägga?")
     (('dataskyddsombud', False), ('timmar', False))
     >>> focus_word("Vem utvärderar projektet?"), focus_word("Vad är HP?")
     (('utvärderar', True), None)
+    >>> focus_word("Hur anmäler jag mig till webbinariet?"), focus_word("Hur gör vi en HP-punkt?")
+    (('anmäler', True), None)
     """
     typed = re.findall(r"\w+(?:-\w+)*", question)  # "e-postadress" is one word
     folded = " ".join(fold(w).replace("-", "_") for w in typed)
     match = _FOCUS.search(folded)
     if match is None:
         return None
-    group = next(g for g in (1, 2, 3) if match.group(g))
+    group = next(g for g in (1, 2, 3, 4) if match.group(g))
     index = folded[: match.start(group)].count(" ")  # the typed word at the same position
-    return typed[index].split("-")[-1], group == 2  # its last part is the term ("postadress")
+    return typed[index].split("-")[-1], group in (2, 4)  # its last part is the term ("postadress")
 
 
 def asking_sentence(question: str) -> str:
