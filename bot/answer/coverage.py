@@ -177,6 +177,24 @@ def focus_word(question: str) -> tuple[str, bool] | None:
     return typed[index].split("-")[-1], group in (2, 4)  # its last part is the term ("postadress")
 
 
+def _object_of(question: str, verb: str, frequency: Callable[[str], float]) -> str:
+    """Return the noun right after a common verb ("vem tog [initiativet]", "vem har [ansvaret]"),
+    or the verb when a function or common word follows ("vem tar emot", "vem ska leda").
+
+    >>> _object_of("Vem tog initiativet till deklarationen?", "tog", zipf)
+    'initiativet'
+    >>> _object_of("Vem tar emot avvikelsen?", "tar", zipf)
+    'tar'
+    """
+    words = re.findall(r"\w+", question)
+    at = words.index(verb) if verb in words else -1
+    following = words[at + 1] if 0 <= at < len(words) - 1 else ""
+    stems = terms(following)
+    if not stems or stems[0] in ASKING or frequency(following.lower()) >= GENERIC_ZIPF:
+        return verb
+    return following
+
+
 def asking_sentence(question: str) -> str:
     """Return the sentence that asks, when the question first tells a story: the terms a quote
     must hold are the asked sentence's, not the context's ("En deltagare hamnade i kläm …
@@ -239,6 +257,8 @@ def specific_terms(
     focus, verb = focus_word(question) or ("", False) if kind not in ("when", "time") else ("", False)
     if kind == "name":  # "vad heter [förbundschefen]": the name must stand by that role
         focus, verb = named_noun(question) or "", False
+    if verb and frequency is not None and frequency(focus.lower()) >= GENERIC_ZIPF:
+        focus = _object_of(question, focus, frequency)  # "vem tog [initiativet]": the noun says what was done
     names = _names(question)
     paid = _PAY_VERB.search(fold(question)) is not None
     for word in re.findall(r"\w+", question):
