@@ -99,6 +99,13 @@ def test_an_acronym_spelled_out_is_no_name_of_who() -> None:
     assert has_evidence("who", "Arbetsgruppen med MR-ambassadörer leds av Anna Lindqvist.", terms_of(question))
 
 
+def test_the_association_office_is_who_to_ask() -> None:
+    question = "vem ska vi fraga om vilken lex heller rutin som galler hos oss"
+    quote = "Rutinen bestäms av varje förbund, så fråga förbundets kansli vilken rutin som gäller hos er."
+
+    assert has_evidence("who", quote, terms_of(question))
+
+
 def test_a_fact_of_its_own_must_be_quoted_however_much_else_the_quote_shares() -> None:
     question = "Vad blir straffet för den som diskriminerar enligt diskrimineringslagen?"
     asked = terms_of(question)

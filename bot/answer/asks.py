@@ -135,7 +135,7 @@ _EVIDENCE: dict[Ask, re.Pattern[str]] = {
     "name": re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)? [A-ZÅÄÖ][a-zåäöé]+\b"),
     "who": re.compile(
         r"\b\w*(chef|chefen|ordförande|ansvarig|ansvarar|ansvaret|samordnare|ombud|ombudet|"
-        r"ombudsmannen|styrelse|styrelsen|styrgrupp\w*|nämnd\w*|ledning\w*|ledare|handläggare|"
+        r"ombudsmannen|styrelse|styrelsen|styrgrupp\w*|nämnd\w*|ledning\w*|ledare|handläggare|kansli\w*|"
         r"arbetsgivare\w*|samordnare\w*)\b"
         r"|\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+\b"
         r"|\b(DO|SBAB|IVO|Försäkringskassan|Arbetsförmedlingen|Make Equal)\b"
