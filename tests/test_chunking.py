@@ -96,6 +96,20 @@ def test_a_long_paragraph_is_split_under_max_chars_at_sentence_ends() -> None:
     assert " ".join(chunks) == " ".join(sentences)  # nothing lost, nothing repeated
 
 
+def test_a_long_paragraph_is_never_cut_after_an_abbreviation_or_inside_a_reference() -> None:
+    filler = "Arbetsgivaren ska undersöka risker och analysera orsakerna till dem. " * 4
+    last = "Reglerna ersatte 2017 de tidigare kraven på jämställdhetsplaner (prop. 2015/16:135)."
+    text = "## Aktiva åtgärder\n\n" + filler + last + " Se också 3 kap. 2 § om detta.\n"
+
+    # Room for the filler and "… (prop." but not for "2015/16:135).": a cut at ". " falls inside the reference.
+    limit = len(filler) + last.index("2015/16") + 2
+    chunks = by_section(text, max_chars=limit)["Aktiva åtgärder"]
+
+    assert any(last in c for c in chunks)  # "(prop." and "2015/16:135)" in one passage
+    assert not any(c.endswith(("prop.", "kap.")) for c in chunks)
+    assert " ".join(chunks) == (filler + last + " Se också 3 kap. 2 § om detta.").strip()
+
+
 def test_chunk_ids_are_stable_and_follow_the_text() -> None:
     first = [c.id for c in chunk_document(doc(HANDBOOK))]
     again = [c.id for c in chunk_document(doc(HANDBOOK))]

@@ -15,7 +15,8 @@ CONSTRUCTED cases cover abbreviations the documents do not happen to contain ("d
 
 import pytest
 
-from bot.answer.quoting import sentences, split_units
+from bot.answer.quoting import split_units
+from bot.ingest.sentences import sentences
 
 REAL: list[list[str]] = [
     # diskrimineringslagen.md

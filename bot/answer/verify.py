@@ -44,7 +44,8 @@ from functools import lru_cache
 from typing import Literal
 
 from bot.answer.facts import content_words, facts, invented_names, names, support
-from bot.answer.quoting import sentences, split_units
+from bot.answer.quoting import split_units
+from bot.ingest.sentences import sentences
 from bot.search.text import fold
 
 Reason = Literal[

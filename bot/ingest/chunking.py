@@ -15,6 +15,7 @@ from bm25s.stopwords import STOPWORDS_SWEDISH
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from bot.ingest.knowledge import Kind, KnowledgeDoc
+from bot.ingest.sentences import sentences
 
 MAX_CHARS = 900
 # Reference lists answer nothing; their links live in the document's metadata.
@@ -308,7 +309,16 @@ def _split_large(block: Block, max_chars: int) -> list[str]:
             else:
                 groups.append(line)
         return groups
+    # Between sentences ("(prop. 2015/16:135)" stays whole); a sentence longer than a passage
+    # is cut by LangChain's splitter at its clauses.
     splitter = RecursiveCharacterTextSplitter(
-        chunk_size=max_chars, chunk_overlap=0, separators=[". ", "; ", ", ", " "], keep_separator="end"
+        chunk_size=max_chars, chunk_overlap=0, separators=["; ", ", ", " "], keep_separator="end"
     )
-    return [p.strip() for p in splitter.split_text(block.text)]
+    pieces: list[str] = []
+    for sentence in sentences(block.text):
+        for part in splitter.split_text(sentence) if len(sentence) > max_chars else [sentence]:
+            if pieces and len(pieces[-1]) + 1 + len(part) <= max_chars:
+                pieces[-1] += " " + part
+            else:
+                pieces.append(part.strip())
+    return pieces

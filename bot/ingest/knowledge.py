@@ -18,7 +18,7 @@ MAX_CHUNKS = 2000  # chunks one document may give (knowledge/ today: at most 40)
 SUFFIXES = (".md", ".txt", ".pdf", ".docx", ".yaml", ".yml")
 # Part of every file's fingerprint: raise it when loading, repair or chunking changes, so the
 # next `bot index` reads every file again (only chunks whose text changed are re-embedded).
-INGEST_VERSION = "2026-11-30"
+INGEST_VERSION = "2026-11-30.2"
 # OCR that switched to capitals inside a word: a lower-case start, then 3+ capitals.
 _CAPS_TAIL = re.compile(r"\b([a-zåäöé]+)([A-ZÅÄÖÉ]{3,})\b")
 # Whose words a document holds (front matter `kind`): the association's own commitment,
