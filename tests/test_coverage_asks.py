@@ -49,6 +49,10 @@ def terms_of(question: str) -> list[Term]:
         ("In which years did MIA Vidare run?", "when"),
         ("Vilka datum hålls demokratidagarna?", "when"),
         ("Vilka är diskrimineringsgrunderna?", "list"),
+        # English "which" lists only with a plural noun; "which bill" names one, "which person" is who.
+        ("Which grounds does the declaration list?", "list"),
+        ("Which government bill introduced the active measures rules?", "other"),
+        ("Which person at SBAB pushed the decision through?", "who"),
         # A clause that sets the scene is not what is asked.
         ("När vi har gjort klart steg 7, ska vi då börja om från steg 1?", "other"),
         ("Om en deltagare blir illa behandlad, vem ska vi kontakta?", "who"),

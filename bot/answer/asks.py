@@ -51,7 +51,12 @@ _ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = (
         ),
     ),
     ("holder", re.compile(r"^\W*(vem (ar|var)|who (is|was))\b")),  # ...when a role follows (_holds_role)
-    ("who", re.compile(r"^\W*(vem|vilka personer|vilken person|who)\b|\bvem (ar|har|ansvarar|leder)\b")),
+    (
+        "who",
+        re.compile(
+            r"^\W*(vem|vilka personer|vilken person|which (?:person|people)|who)\b|\bvem (ar|har|ansvarar|leder)\b"
+        ),
+    ),
     (
         "when",
         re.compile(
@@ -62,7 +67,8 @@ _ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = (
             r"|\bnar (ar|blir|borjar|ska)\b"
         ),
     ),
-    ("list", re.compile(r"^\W*(vilka|which|what are)\b")),
+    # "which" is plural only by its noun: "which grounds" lists, "which article of …" names one
+    ("list", re.compile(r"^\W*(vilka|what are|which (?:\w+ )?\w+[^s\W]s)\b")),
     ("how", re.compile(r"^\W*(hur (gor|ska|bor|kan) (vi|man|jag|ni)|how (do|should|can) (we|i|you))\b")),
 )
 # "När vi …, ska vi …?", "Om man …, vem …?": a clause that sets the scene, cut at its comma or dash
