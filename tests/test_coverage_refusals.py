@@ -17,6 +17,8 @@ pytestmark = pytest.mark.slow  # the real knowledge/ index
         ("Vem är HR-chef i Stockholms stad?", "Dokumenten säger inte vem som är HR-chef"),
         # The day is, how to sign up is not: the verb of "hur … jag" is what is asked about.
         ("Hur anmäler jag mig till demokratidagen den 8 november?", "Dokumenten säger inget om ”anmäler”"),
+        # The day is, how many it seats is not: "100 år" and "8 november" count nobody.
+        ("Hur många får plats på demokratidagen den 8 november?", "Dokumenten anger inget antal"),
         # Make Equal is, who chairs it is not: no name stands by a role in a Swedish quote.
         ("Who is the chairperson of the foundation Make Equal?", "The documents do not say who is the chairperson"),
         # SCÖ's verksamhetsutvecklare is (a routine that "kan tjäna som exempel"), pay is not: "tjänar" asks for pay.
