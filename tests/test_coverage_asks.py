@@ -42,6 +42,7 @@ def terms_of(question: str) -> list[Term]:
         ("Hur många steg har trappan?", "count"),
         ("Hur länge får en deltagare vara kvar i insatsen?", "duration"),
         ("How long does step 4 take?", "duration"),
+        ("Hur mycket tid ska vi boka för övningen?", "duration"),  # time, not an amount or a count
         ("Från vilken tidpunkt gäller skyldigheten att utreda?", "when"),
         ("Vilken period gällde programmet?", "when"),
         # Plural: years and dates answer them, not a list ("vilka år" cannot be told from "vilka är" folded).

@@ -41,7 +41,7 @@ _ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = (
             rf"|\b{_MONEY}\b.*\b(hur (mycket|stor|stort)|how much)\b|\b(vad|hur mycket) kosta(r|de)\b"
         ),
     ),
-    ("duration", re.compile(r"\b(hur (lang tid|lange)|how long)\b")),
+    ("duration", re.compile(r"\b(hur (lang tid|lange|mycket tid)|how (long|much time))\b")),
     ("count", re.compile(r"\b(hur (manga|mycket|stor|stora)|how (many|much)|vilket belopp|vad kostar)\b")),
     (
         "name",
