@@ -111,6 +111,13 @@ def test_the_association_office_is_who_to_ask() -> None:
     assert has_evidence("who", quote, terms_of(question))
 
 
+def test_the_one_who_does_it_answers_who() -> None:
+    question = "Vem ska skapa kontot på respekttrappan.se?"
+
+    assert has_evidence("who", "Inför steg 1 skapar den som leder APT-punkten ett gratis konto.", terms_of(question))
+    assert not has_evidence("who", "Inför steg 1 skapas ett gratis konto.", terms_of(question))
+
+
 def test_a_fact_of_its_own_must_be_quoted_however_much_else_the_quote_shares() -> None:
     question = "Vad blir straffet för den som diskriminerar enligt diskrimineringslagen?"
     asked = terms_of(question)

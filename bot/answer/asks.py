@@ -146,7 +146,8 @@ _EVIDENCE: dict[Ask, re.Pattern[str]] = {
         r"|\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+\b"
         r"|\b(DO|SBAB|IVO|Försäkringskassan|Arbetsförmedlingen|Make Equal)\b"
         r"|\b(av|från|by|from) [A-ZÅÄÖ]\w+"  # the agent: "drevs av Finsam", "3R-metoden från JämKom"
-        r"|\b([Vv]em som helst|[Vv]ar och en|anyone|everyone)\b",
+        r"|\b([Vv]em som helst|[Vv]ar och en|anyone|everyone)\b"
+        r"|\b[Dd]en som (?!helst\b)\w+",  # "den som leder APT-punkten"
     ),
 }
 # Numbers that count nothing: years, dates, times of day, a law's chapters and sections, and
