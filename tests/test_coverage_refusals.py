@@ -19,6 +19,8 @@ pytestmark = pytest.mark.slow  # the real knowledge/ index
         ("Hur anmäler jag mig till demokratidagen den 8 november?", "Dokumenten säger inget om ”anmäler”"),
         # The day is, how many it seats is not: "100 år" and "8 november" count nobody.
         ("Hur många får plats på demokratidagen den 8 november?", "Dokumenten anger inget antal"),
+        # APT is, a room is not; "erna" of "APT:erna" is no word to name.
+        ("Vem bokar lokalen till APT:erna?", "Dokumenten säger inget om ”lokalen”."),
         # Make Equal is, who chairs it is not: no name stands by a role in a Swedish quote.
         ("Who is the chairperson of the foundation Make Equal?", "The documents do not say who is the chairperson"),
         # SCÖ's verksamhetsutvecklare is (a routine that "kan tjäna som exempel"), pay is not: "tjänar" asks for pay.

@@ -233,10 +233,14 @@ def _gap_words(question: str, missing: Sequence[Term], quoted: str) -> list[str]
     >>> missing = [Term("arbetsmarknaden", "arbetsmarknad"), Term("lönerna", "lon", required=True)]
     >>> _gap_words("Vad gäller för arbetsmarknaden och lönerna?", missing, "> … en arbetsmarknad som är fri …")
     ['lönerna']
+    >>> _gap_words("Vem bokar lokalen till APT:erna?", [Term("lokalen", "lokal"), Term("erna", "ern")], "")
+    ['lokalen']
     """
     shown = re.findall(r"\w+", quoted)
     # ...but a word that asks for a fact stays named: "tjänar" asks for pay, "kan tjäna som exempel" gives none
     unseen = [t for t in missing if t.stem not in terms(t.word) or not any(same_word(t.word, w) for w in shown)]
+    # ...nor the ending of an abbreviation ("erna" of "APT:erna"): the reader sees no such word
+    unseen = [t for t in unseen if not re.search(rf"\w:{re.escape(t.word)}\b", question)]
     return [_phrase(question, t) for t in _named_in_gap(unseen)]
 
 
