@@ -45,6 +45,9 @@ def terms_of(question: str) -> list[Term]:
         ("Hur mycket tid ska vi boka för övningen?", "duration"),  # time, not an amount or a count
         ("Från vilken tidpunkt gäller skyldigheten att utreda?", "when"),
         ("Vilken period gällde programmet?", "when"),
+        # A day is asked for: a year or "årligen" does not say which day.
+        ("Vilken dag i månaden ska statistiken skickas in?", "date"),
+        ("Vilket datum hålls demokratidagen?", "date"),
         # Plural: years and dates answer them, not a list ("vilka år" cannot be told from "vilka är" folded).
         ("Which years does the current ESF+ programme period cover?", "when"),
         ("In which years did MIA Vidare run?", "when"),
@@ -79,6 +82,13 @@ def test_an_amount_is_money_and_a_share_is_a_part() -> None:
     assert has_evidence("share", "Ungefär 30 procent av finansieringen kommer från regionen.")
     members = "Ett förbund har fyra medlemmar: Arbetsförmedlingen, Försäkringskassan, kommuner och Region."
     assert not has_evidence("share", members)
+
+
+def test_a_day_is_a_date_or_a_weekday_not_a_year_or_a_habit() -> None:
+    assert has_evidence("date", "Demokratidagen hålls den 8 november.")
+    assert has_evidence("date", "APT hålls på tisdagar.")
+    assert not has_evidence("date", "Statistiken redovisas löpande till styrgruppen och årligen till förbundet.")
+    assert not has_evidence("date", "Programperioden gäller 2021–2027.")
 
 
 def test_a_length_of_time_is_a_number_with_a_unit() -> None:

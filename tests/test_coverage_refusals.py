@@ -21,6 +21,11 @@ pytestmark = pytest.mark.slow  # the real knowledge/ index
         ("Hur många får plats på demokratidagen den 8 november?", "Dokumenten anger inget antal"),
         # APT is, a room is not; "erna" of "APT:erna" is no word to name.
         ("Vem bokar lokalen till APT:erna?", "Dokumenten säger inget om ”lokalen”."),
+        # The statistics are (sent "löpande" and "årligen"), the day of the month is not.
+        (
+            "Vilken dag i månaden ska vi skicka den könsuppdelade statistiken till styrgruppen?",
+            "Dokumenten anger inget datum",
+        ),
         # Make Equal is, who chairs it is not: no name stands by a role in a Swedish quote.
         ("Who is the chairperson of the foundation Make Equal?", "The documents do not say who is the chairperson"),
         # SCÖ's verksamhetsutvecklare is (a routine that "kan tjäna som exempel"), pay is not: "tjänar" asks for pay.

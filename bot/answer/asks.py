@@ -1,10 +1,10 @@
 """The kind of answer a question asks for, and whether a quote's text holds it.
 
 vem → a person, role or body; vem är [a role] → the person who holds it, named by the role;
-vad heter [a role] → a person's name by that role; när → a
-date; vilken tid → a time of day; hur många → a number that counts the thing asked about;
-hur mycket pengar / vad kostar → an amount of money; hur stor del → a share; vilka → several
-things, not the thing asked about named as one kind among others. The question's own words
+vad heter [a role] → a person's name by that role; när → a date; vilket datum / vilken dag →
+a day (a date or a weekday); vilken tid → a time of day; hur många → a number that counts the
+thing asked about; hur mycket pengar / vad kostar → an amount of money; hur stor del → a share;
+vilka → several things, not the thing asked about named as one kind among others. The question's own words
 never count as the answer: "kontakta dataskyddsombudet" does not say who it is.
 """
 
@@ -15,7 +15,9 @@ from typing import Literal
 from bot.answer.matching import Term, covered
 from bot.search.text import fold, terms
 
-Ask = Literal["who", "holder", "name", "when", "time", "duration", "amount", "share", "count", "list", "how", "other"]
+Ask = Literal[
+    "who", "holder", "name", "when", "date", "time", "duration", "amount", "share", "count", "list", "how", "other"
+]
 
 # Money asked for: "hur mycket pengar", "vad kostar", "budget", "how much money".
 _MONEY = (
@@ -57,6 +59,8 @@ _ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = (
             r"^\W*(vem|vilka personer|vilken person|which (?:person|people)|who)\b|\bvem (ar|har|ansvarar|leder)\b"
         ),
     ),
+    # A day, not any time: "vilket datum", "vilken dag i månaden" (a year or "löpande" does not say it)
+    ("date", re.compile(r"^\W*(vilket datum|vilken (?:vecko)?dag|what date|(?:which|what) day)\b")),
     (
         "when",
         re.compile(
@@ -125,6 +129,11 @@ _EVIDENCE: dict[Ask, re.Pattern[str]] = {
         rf"\b(1[89]\d\d|20\d\d|{_MONTHS}|måndag|tisdag|onsdag|torsdag|fredag|vår(en)?|sommar(en)?"
         r"|höst(en)?|vinter(n)?|årlig(en)?|månadsvis|veckovis|varje (dag|vecka|månad|år|termin)"
         r"|en gång|senast|inför|efter|innan|före|i samband med|sedan|datum)\b|\d{1,2}/\d{1,2}",
+        re.I,
+    ),
+    "date": re.compile(
+        rf"\b\d{{1,2}}(?::e)?\s(?:{_MONTHS})\b|\b(?:den|on the) \d{{1,2}}(?::?[ae]|st|nd|rd|th)?\b|\d{{4}}-\d\d-\d\d"
+        r"|\d{1,2}/\d{1,2}|\b(?:månd|tisd|onsd|torsd|fred|lörd|sönd)ag(?:en|ar|arna)?\b|\bdag \d{1,2}\b",
         re.I,
     ),
     "amount": re.compile(

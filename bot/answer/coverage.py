@@ -248,13 +248,13 @@ def specific_terms(
     """
     found: dict[str, Term] = {}
     kind = ask_kind(question)
-    anchored = _NOW if kind in ("when", "time", "duration", "count") else PAST
+    anchored = _NOW if kind in ("when", "date", "time", "duration", "count") else PAST
     if _YEAR.search(question):  # "förra ESF-perioden, 2014–2020": the years say which, not the day of asking
         anchored = frozenset()
     found |= {
         terms(w)[0]: Term(w, terms(w)[0], required=True) for w in re.findall(r"\w+", question) if w.lower() in anchored
     }
-    focus, verb = focus_word(question) or ("", False) if kind not in ("when", "time") else ("", False)
+    focus, verb = focus_word(question) or ("", False) if kind not in ("when", "date", "time") else ("", False)
     if kind == "name":  # "vad heter [förbundschefen]": the name must stand by that role
         focus, verb = named_noun(question) or "", False
     if verb and frequency is not None and frequency(focus.lower()) >= GENERIC_ZIPF:
@@ -273,7 +273,7 @@ def specific_terms(
         if not stems or stems[0] in found or stems[0] in _SPOKEN:
             continue
         stem = stems[0]
-        if kind in ("when", "time") and stem in _WHEN_NOUNS:
+        if kind in ("when", "date", "time") and stem in _WHEN_NOUNS:
             continue
         # The noun asked about; even a word all over the documents when a number must count it.
         asked = word == focus and stem not in ASKING and (kind == "count" or stem not in common)

@@ -93,7 +93,7 @@ def strength(wants: Collection[Want], text: str, asked: Collection[Term], questi
 
 def _one(want: Want, text: str, asked: Collection[Term], question: str) -> float:
     """Return how well `text` holds one kind of answer."""
-    if want == "when":
+    if want in ("when", "date"):
         if _FULL_DATE.search(text):
             return 1.0
         return 0.6 if _MONTH_OR_YEAR.search(text) else 0.3 if has_evidence("when", text, asked) else 0.0
