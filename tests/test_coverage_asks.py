@@ -91,6 +91,13 @@ def test_a_day_is_a_date_or_a_weekday_not_a_year_or_a_habit() -> None:
     assert not has_evidence("date", "Programperioden gäller 2021–2027.")
 
 
+def test_a_number_that_names_or_dates_counts_nothing() -> None:
+    assert not has_evidence("count", "Serviceförvaltningens förslag:\n1. Remissen besvaras.\n2. Ärendet justeras.")
+    assert not has_evidence("count", "Enligt Make Equal innehåller steg 2 en kort föreläsning.")
+    assert not has_evidence("count", "Demokratin fyller 100 år, vilket uppmärksammas den 8 november.")
+    assert has_evidence("count", "MIA Vidare var ett projekt där åtta samordningsförbund samverkade.")
+
+
 def test_a_length_of_time_is_a_number_with_a_unit() -> None:
     assert has_evidence("duration", "Kallelsen bör skickas ut ungefär två veckor i förväg.")
     assert has_evidence("duration", "Övningen tar cirka 30 minuter.")

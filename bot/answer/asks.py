@@ -163,8 +163,10 @@ _EVIDENCE: dict[Ask, re.Pattern[str]] = {
 # lengths of time ("demokratin fyller 100 år", "den 8 november", "3 kap. 2 §", "2021–2027").
 _NOT_COUNTS = re.compile(
     rf"\b(?:1[89]|20)\d\d(?:\s?[–-]\s?(?:1[89]|20)?\d\d)?\b|\b\d{{1,2}}\s(?:{_MONTHS})\b"
-    r"|\b\d{1,2}[:.]\d\d\b|\b\d+\s?(?:kap\.|§)|\b\d+\s(?:år|dagar|veckor|månader|timmar|minuter)\b",
-    re.I,
+    r"|\b\d{1,2}[:.]\d\d\b|\b\d+\s?(?:kap\.|§)|\b\d+\s(?:år|dagar|veckor|månader|timmar|minuter)\b"
+    # ...and numbers that name, not count: list markers, "steg 2", "punkt 4", "artikel 9"
+    r"|^\W*\d{1,2}[.)]\s|\b(?:steg|steget|punkt|punkten|kap|kapitel|artikel|artikeln|bilaga|nr|nummer)\s\d+\b",
+    re.I | re.M,
 )
 BY = 2  # words between a role and the name that goes with it ("förbundschef är Anna Lindqvist")
 NEAR = 3  # words between a number and the thing it counts ("sju steg", "sex former av diskriminering")
@@ -259,6 +261,8 @@ def has_evidence(kind: Ask, text: str, asked: Collection[Term] = ()) -> bool:
     False
     >>> has_evidence("count", "Demokratin fyller 100 år den 8 november 2021."), has_evidence("count", "Vi är 40.")
     (False, True)
+    >>> has_evidence("count", "Make Equal: steg 2 är en föreläsning."), has_evidence("count", "1. Undersöka")
+    (False, False)
     >>> steg = [Term("steg", "steg", required=True, asked=True)]
     >>> has_evidence("count", "Trappan har sju steg.", steg), has_evidence("count", "Steg 7 tar 30 minuter.", steg)
     (True, False)
