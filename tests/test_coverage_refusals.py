@@ -121,6 +121,8 @@ def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, ques
             "Vilka räknas upp?",
             "etnisk tillhörighet",
         ),
+        # "vilken punkt" asks for an item of the agenda; the word "punkt" need not be quoted.
+        ("Vilken punkt kommer efter Arbetsmiljö i HP-assistentens förslag på dagordning för APT?", "dagens steg"),
         # "förra perioden" with its years is a period the documents can name, not one counted from today.
         ("Kunde projekten under förra perioden 2014–2020 ta in extern expertis för HP-arbetet?", "extern expertis"),
         # Typed without å/ä/ö: "soker" is "söker" (Swedish at large), not a term no quote holds.

@@ -66,8 +66,10 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _WHEN_NOUNS = frozenset(
     terms("period perioden år året årtal datum datumet dag dagen månad månaden vecka veckan tidpunkt tidpunkten")
 )
-# Nouns that only name a kind of item in a "vilka …" question: the list's items answer it.
-_KINDS_OF = frozenset(terms("områden område saker sak delar del typer typ ämnen ämne aspekter aspekt sorter"))
+# Nouns that only name a kind of item in a "vilka/vilken …" question: the list's items answer it.
+_KINDS_OF = frozenset(
+    terms("områden område saker sak delar del typer typ ämnen ämne aspekter aspekt sorter punkt punkter")
+)
 # Spoken forms of function words, typed in Slack ("vem ska jag vända mej till"); wordfreq ranks
 # them below GENERIC_ZIPF, so without this they would count as specific terms.
 # Abbreviations of function words too ("vad räknas som trakasserier enl lagen").
@@ -277,7 +279,7 @@ def specific_terms(
             continue
         # The noun asked about; even a word all over the documents when a number must count it.
         asked = word == focus and stem not in ASKING and (kind == "count" or stem not in common)
-        if asked and kind == "list" and stem in _KINDS_OF:
+        if asked and kind in ("list", "other") and stem in _KINDS_OF:
             continue  # "vilka områden": the items answer, the word "områden" need not be quoted
         generic = frequency is not None and max(frequency(word.lower()), frequency(stem)) >= GENERIC_ZIPF
         if asked and generic and (verb or kind != "count"):
