@@ -52,7 +52,8 @@ _ASKS: tuple[tuple[Ask, re.Pattern[str]], ...] = (
             r"|what (?:is|are) (?:\w+ ){1,3}called)\b"
         ),
     ),
-    ("holder", re.compile(r"^\W*(vem (ar|var)|who (is|was))\b")),  # ...when a role follows (_holds_role)
+    # ...when a role follows (_holds_role); "vem e" is spoken, "which person" asks for one person
+    ("holder", re.compile(r"^\W*(vem (ar|var|e)|who (is|was)|vilken person|which person)\b")),
     (
         "who",
         re.compile(
@@ -97,10 +98,10 @@ _PERSON = re.compile(
 # holds it. "Ansvarig" is not one: "vem är ansvarig för …" is answered by a role or a body.
 _ROLE = re.compile(
     r"(chef|chefen|ordforande|ordforanden|ombud|ombudet|ombudsman|ledare|ledaren|ledamot|ledamoten"
-    r"|kontaktperson|kontaktpersonen|chair|chairman|chairperson|manager|director|officer|contact|head|boss)$"
+    r"|kontaktperson|kontaktpersonen|person|chair|chairman|chairperson|manager|director|officer|contact|head|boss)$"
 )
 _HOLDER = re.compile(
-    r"^\W*(?:vem (?:ar|var)|who (?:is|was))\s+"
+    r"^\W*(?:vem (?:ar|var|e)|who (?:is|was)|(?=vilken person|which person)\w+)\s+"
     r"(?:(?:en|ett|den|det|var|vart|vara|er|ert|era|min|mitt|mina|the|a|an|our|your|their|my)\s+)?(.*)"
 )
 # The noun asked about ("§") named as one item of an enumeration: "vilka utvärderare" is not
