@@ -3,6 +3,7 @@
 import pytest
 
 from bot.answer.coverage import (
+    Ask,
     Term,
     answers,
     ask_kind,
@@ -85,25 +86,28 @@ def test_an_amount_is_money_and_a_share_is_a_part() -> None:
     assert not has_evidence("share", members)
 
 
-def test_a_day_is_a_date_or_a_weekday_not_a_year_or_a_habit() -> None:
-    assert has_evidence("date", "Demokratidagen hålls den 8 november.")
-    assert has_evidence("date", "APT hålls på tisdagar.")
-    assert not has_evidence("date", "Statistiken redovisas löpande till styrgruppen och årligen till förbundet.")
-    assert not has_evidence("date", "Programperioden gäller 2021–2027.")
-
-
-def test_a_number_that_names_or_dates_counts_nothing() -> None:
-    assert not has_evidence("count", "Serviceförvaltningens förslag:\n1. Remissen besvaras.\n2. Ärendet justeras.")
-    assert not has_evidence("count", "Enligt Make Equal innehåller steg 2 en kort föreläsning.")
-    assert not has_evidence("count", "Demokratin fyller 100 år, vilket uppmärksammas den 8 november.")
-    assert has_evidence("count", "MIA Vidare var ett projekt där åtta samordningsförbund samverkade.")
-
-
-def test_a_length_of_time_is_a_number_with_a_unit() -> None:
-    assert has_evidence("duration", "Kallelsen bör skickas ut ungefär två veckor i förväg.")
-    assert has_evidence("duration", "Övningen tar cirka 30 minuter.")
-    assert not has_evidence("duration", "Avvikelsen tas upp i beredningsgruppen, där parterna finns representerade.")
-    assert not has_evidence("duration", "Steg 4 i Respekttrappan heter Upplev!")
+@pytest.mark.parametrize(
+    ("kind", "text", "holds"),
+    [
+        # A day is a date or a weekday, not a year or a habit.
+        ("date", "Demokratidagen hålls den 8 november.", True),
+        ("date", "APT hålls på tisdagar.", True),
+        ("date", "Statistiken redovisas löpande till styrgruppen och årligen till förbundet.", False),
+        ("date", "Programperioden gäller 2021–2027.", False),
+        # A number that names or dates counts nothing.
+        ("count", "Serviceförvaltningens förslag:\n1. Remissen besvaras.\n2. Ärendet justeras.", False),
+        ("count", "Enligt Make Equal innehåller steg 2 en kort föreläsning.", False),
+        ("count", "Demokratin fyller 100 år, vilket uppmärksammas den 8 november.", False),
+        ("count", "MIA Vidare var ett projekt där åtta samordningsförbund samverkade.", True),
+        # A length of time is a number with a unit.
+        ("duration", "Kallelsen bör skickas ut ungefär två veckor i förväg.", True),
+        ("duration", "Övningen tar cirka 30 minuter.", True),
+        ("duration", "Avvikelsen tas upp i beredningsgruppen, där parterna finns representerade.", False),
+        ("duration", "Steg 4 i Respekttrappan heter Upplev!", False),
+    ],
+)
+def test_a_quote_holds_the_kind_of_answer_asked_for_or_not(kind: Ask, text: str, holds: bool) -> None:
+    assert has_evidence(kind, text) is holds
 
 
 def test_a_list_that_names_the_asked_noun_as_one_kind_lists_no_instances_of_it() -> None:
