@@ -7,7 +7,7 @@ when it is not a word there: first by restoring diacritics (the same folded spel
 then, for words of MIN_EDIT_LEN letters or more that are no common Swedish word either,
 to the knowledge-base word one edit away (symspellpy; the most frequent when several).
 Initials that are no word stand for the one name of three or four words that has them
-("bhs": Botkyrka Huddinge Salem).
+("bhs": Botkyrka Huddinge Salem), and a date's month typed short is written out ("8 nov").
 A Swedish question's other words get their diacritics back from Swedish at large when that
 reading is clearly likelier, by the OCR repair's rule for stripped text ("soker" → "söker",
 "forbundsmotet" → "förbundsmötet", but "har" stays: `bot.ingest.ocr.restore_diacritics`).
@@ -24,6 +24,12 @@ MIN_EDIT_LEN = 7  # shorter words have too many neighbours one edit away (steg: 
 KNOWN_ZIPF = 2.5  # a word this frequent in Swedish at large is a word, not a slip
 
 
+# A date typed short in Slack ("den 8 nov") is the date the documents write out ("den 8 november").
+_MONTHS = {m[:3]: m for m in "januari februari mars april maj juni juli augusti september oktober november".split()}
+_MONTHS |= {"dec": "december", "oct": "oktober"}
+_MONTH_SHORT = re.compile(r"\b(\d{1,2})\s+(jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec)\b\.?", re.I)
+
+
 class Vocabulary:
     """The words of a knowledge base, folded, with the spelling the documents use most.
 
@@ -32,6 +38,8 @@ class Vocabulary:
     'vad ar respekttrappan och åtgärder'
     >>> vocabulary.correct("vem soker har", lambda w: 0.0, {"soker": "söker"}.get)
     'vem söker har'
+    >>> vocabulary.correct("hur manga kom den 8 nov.", lambda w: 0.0)
+    'hur manga kom den 8 november'
     """
 
     def __init__(self, texts: Iterable[str]) -> None:
@@ -56,6 +64,7 @@ class Vocabulary:
                 word itself when none); None restores them only from the knowledge base, as for
                 English questions.
         """
+        question = _MONTH_SHORT.sub(lambda m: f"{m.group(1)} {_MONTHS[m.group(2).lower()[:3]]}", question)
         return re.sub(r"\w+", lambda m: self._word(m.group(0), frequency, restore), question)
 
     def _word(self, typed: str, frequency: Callable[[str], float], restore: Callable[[str], str | None] | None) -> str:
