@@ -27,6 +27,9 @@ pytestmark = pytest.mark.slow  # the real knowledge/ index
             "Vilken dag i månaden ska vi skicka den könsuppdelade statistiken till styrgruppen?",
             "Dokumenten anger inget datum",
         ),
+        # One phrase per missing thing: not "”OB” och ”OB-ersättning”"; a time word with its noun.
+        ("Hur mycket OB-ersättning får jag för en APT på kvällen?", "Dokumenten säger inget om ”OB-ersättning”."),
+        ("Vilket datum är nästa styrelsemöte?", "Dokumenten säger inget om ”nästa styrelsemöte”."),
         # Make Equal is, who chairs it is not: no name stands by a role in a Swedish quote.
         ("Who is the chairperson of the foundation Make Equal?", "The documents do not say who is the chairperson"),
         # SCÖ's verksamhetsutvecklare is (a routine that "kan tjäna som exempel"), pay is not: "tjänar" asks for pay.

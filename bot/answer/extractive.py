@@ -26,7 +26,6 @@ from bot.answer import policy
 from bot.answer.coverage import (
     ASKING,
     MIN_COVERAGE,
-    PAST,
     Ask,
     Term,
     answers,
@@ -235,13 +234,17 @@ def _gap_words(question: str, missing: Sequence[Term], quoted: str) -> list[str]
     ['lönerna']
     >>> _gap_words("Vem bokar lokalen till APT:erna?", [Term("lokalen", "lokal"), Term("erna", "ern")], "")
     ['lokalen']
+    >>> _gap_words("Vad står det på punkt 8?", [Term("punkt", "punkt"), Term("8", "8", required=True)], "")
+    ['punkt 8']
     """
     shown = re.findall(r"\w+", quoted)
     # ...but a word that asks for a fact stays named: "tjänar" asks for pay, "kan tjäna som exempel" gives none
     unseen = [t for t in missing if t.stem not in terms(t.word) or not any(same_word(t.word, w) for w in shown)]
     # ...nor the ending of an abbreviation ("erna" of "APT:erna"): the reader sees no such word
     unseen = [t for t in unseen if not re.search(rf"\w:{re.escape(t.word)}\b", question)]
-    return [_phrase(question, t) for t in _named_in_gap(unseen)]
+    phrases = [_phrase(question, t) for t in _named_in_gap(unseen)]
+    # one phrase per thing: not "”punkt” och ”punkt 8”" or "”OB” och ”OB-ersättning”"
+    return [p for p in phrases if not any(p != q and p in re.split(r"[\s-]", q) for q in phrases)]
 
 
 def _named_in_gap(missing: Sequence[Term]) -> list[Term]:
@@ -256,6 +259,10 @@ def _named_in_gap(missing: Sequence[Term]) -> list[Term]:
     return [t for t in missing if t in chosen]
 
 
+# Time words named with the noun they go with ("nästa styrelsemöte", "förra månaden").
+_BEFORE_NOUN = frozenset("förra nästa kommande next last".split())
+
+
 def _phrase(question: str, term: Term) -> str:
     """Return how the question names a missing term; a number keeps the word before it.
 
@@ -266,7 +273,7 @@ def _phrase(question: str, term: Term) -> str:
     """
     words = question.replace("?", " ").split()
     at = words.index(term.word) if term.word in words else 0
-    if term.word.lower() in PAST and at + 1 < len(words):  # "förra månaden", not "förra"
+    if term.word.lower() in _BEFORE_NOUN and at + 1 < len(words):  # "förra månaden", not "förra"
         return f"{term.word} {words[at + 1]}"
     if not term.word.isdigit():  # as typed: "e-postadress", whose term is "postadress"
         return next((w for w in re.findall(r"\w+(?:-\w+)+", question) if w.endswith(f"-{term.word}")), term.word)
