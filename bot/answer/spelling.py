@@ -38,6 +38,8 @@ class Vocabulary:
     'vad ar respekttrappan och åtgärder'
     >>> vocabulary.correct("vem soker har", lambda w: 0.0, {"soker": "söker"}.get)
     'vem söker har'
+    >>> Vocabulary(["Avtalet med Sobona."]).correct("vad ar sobona", lambda w: 0.0, {"sobona": "skona"}.get)
+    'vad ar sobona'
     >>> vocabulary.correct("hur manga kom den 8 nov.", lambda w: 0.0)
     'hur manga kom den 8 november'
     """
@@ -79,8 +81,8 @@ class Vocabulary:
             near = self._near(folded)
             if near:
                 lower = self._surface[near]
-        if lower == lower_typed == folded and restore is not None:
-            lower = restore(lower) or lower
+        if lower == lower_typed == folded and restore is not None and folded not in self._surface:
+            lower = restore(lower) or lower  # never a word of the documents: "Sobona" is no "sköna"
         if lower == lower_typed:
             return typed
         return lower[0].upper() + lower[1:] if typed[0].isupper() else lower
