@@ -236,6 +236,8 @@ def _gap_words(question: str, missing: Sequence[Term], quoted: str) -> list[str]
     ['lokalen']
     >>> _gap_words("Vad står det på punkt 8?", [Term("punkt", "punkt"), Term("8", "8", required=True)], "")
     ['punkt 8']
+    >>> _gap_words("När är nästa HP-fika?", [Term("nästa", "nast", required=True), Term("HP-fika", "fika")], "")
+    ['nästa HP-fika']
     """
     shown = re.findall(r"\w+", quoted)
     # ...but a word that asks for a fact stays named: "tjänar" asks for pay, "kan tjäna som exempel" gives none
@@ -244,7 +246,10 @@ def _gap_words(question: str, missing: Sequence[Term], quoted: str) -> list[str]
     unseen = [t for t in unseen if not re.search(rf"\w:{re.escape(t.word)}\b", question)]
     phrases = [_phrase(question, t) for t in _named_in_gap(unseen)]
     # one phrase per thing: not "”punkt” och ”punkt 8”" or "”OB” och ”OB-ersättning”"
-    return [p for p in phrases if not any(p != q and p in re.split(r"[\s-]", q) for q in phrases)]
+    def within(p: str) -> bool:
+        return any(q != p and re.search(rf"(?:^|[\s-]){re.escape(p)}(?:$|[\s-])", q) for q in phrases)
+
+    return [p for p in phrases if not within(p)]
 
 
 def _named_in_gap(missing: Sequence[Term]) -> list[Term]:
