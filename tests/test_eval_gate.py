@@ -40,6 +40,6 @@ def test_answers_on_the_holdout_half_hold_the_measured_level(real_kb: RealKB) ->
 
     assert report["source_recall_at_3"] >= 0.95
     assert report["must_include_rate"] >= 0.63  # measured 0.659 (447 holdout questions)
-    assert report["refusal_accuracy"] >= 0.75  # measured 0.770
+    assert report["refusal_accuracy"] >= 0.75  # measured 0.767
     assert report["first_quote_answers"] >= 0.58  # measured 0.612
     assert report["median_answer_chars"] <= 500
