@@ -27,7 +27,7 @@ KNOWN_ZIPF = 2.5  # a word this frequent in Swedish at large is a word, not a sl
 # A date typed short in Slack ("den 8 nov") is the date the documents write out ("den 8 november").
 _MONTHS = {m[:3]: m for m in "januari februari mars april maj juni juli augusti september oktober november".split()}
 _MONTHS |= {"dec": "december", "oct": "oktober"}
-_MONTH_SHORT = re.compile(r"\b(\d{1,2})\s+(jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec)\b\.?", re.I)
+_MONTH_SHORT = re.compile(r"\b(\d{1,2})\s+(jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec)\b", re.I)
 
 
 class Vocabulary:
@@ -41,7 +41,7 @@ class Vocabulary:
     >>> Vocabulary(["Avtalet med Sobona."]).correct("vad ar sobona", lambda w: 0.0, {"sobona": "skona"}.get)
     'vad ar sobona'
     >>> vocabulary.correct("hur manga kom den 8 nov.", lambda w: 0.0)
-    'hur manga kom den 8 november'
+    'hur manga kom den 8 november.'
     """
 
     def __init__(self, texts: Iterable[str]) -> None:
@@ -82,7 +82,7 @@ class Vocabulary:
             if near:
                 lower = self._surface[near]
         if lower == lower_typed == folded and restore is not None and folded not in self._surface:
-            lower = restore(lower) or lower  # never a word of the documents: "Sobona" is no "sköna"
+            lower = restore(lower) or lower  # never a word of the documents: "Sobona" is no "Skona"
         if lower == lower_typed:
             return typed
         return lower[0].upper() + lower[1:] if typed[0].isupper() else lower
