@@ -13,6 +13,7 @@ from collections.abc import Collection
 from typing import Literal
 
 from bot.answer.matching import Term, covered
+from bot.ingest.dates import MONTHS, WEEKDAYS
 from bot.search.text import fold, terms
 
 Ask = Literal[
@@ -111,7 +112,8 @@ _SIBLING = re.compile(
     r"|§\s*,\s*[^,.;:]+\b(?:och|eller|samt|and|or)\b"
 )
 _ITEM_LINE = re.compile(r"^\W*(?:[-*•]|\d{1,2}[.)])\s+")
-_MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+_MONTHS = "|".join(MONTHS)
+_WEEKDAYS = "|".join(WEEKDAYS)
 _EVIDENCE: dict[Ask, re.Pattern[str]] = {
     "time": re.compile(r"\b([01]?\d|2[0-3])[:.][0-5]\d\b|\bklockan\b|\bkl\.\s?\d", re.I),
     "count": re.compile(
@@ -134,7 +136,7 @@ _EVIDENCE: dict[Ask, re.Pattern[str]] = {
     ),
     "date": re.compile(
         rf"\b\d{{1,2}}(?::e)?\s(?:{_MONTHS})\b|\b(?:den|on the) \d{{1,2}}(?::?[ae]|st|nd|rd|th)?\b|\d{{4}}-\d\d-\d\d"
-        r"|\d{1,2}/\d{1,2}|\b(?:månd|tisd|onsd|torsd|fred|lörd|sönd)ag(?:en|ar|arna)?\b|\bdag \d{1,2}\b",
+        rf"|\d{{1,2}}/\d{{1,2}}|\b(?:{_WEEKDAYS})(?:en|ar|arna)?\b|\bdag \d{{1,2}}\b",
         re.I,
     ),
     "amount": re.compile(

@@ -18,6 +18,7 @@ its own; the answerer records which terms were missing and whether the kind was 
 
 import re
 from collections.abc import Callable, Collection
+from dataclasses import replace
 
 from bot.answer.asks import PRICE, Ask, ask_kind, has_evidence, named_noun
 from bot.answer.matching import ENDINGS, Term, compound_parts, coverage, uncovered, zipf
@@ -266,8 +267,7 @@ def specific_terms(
     for word in re.findall(r"\w+", question):
         fact = fact_term(word)
         if fact is None and paid and _PAY_WORD.fullmatch(fold(word)):
-            pay = _FACTS["lon"]
-            fact = Term(word, "lon", required=True, alternatives=tuple(s for w in ("lon", *pay[0]) for s in terms(w)))
+            fact = _pay(word)
         if fact is not None:
             found[fact.stem] = fact
             continue
@@ -313,6 +313,13 @@ def fact_term(word: str) -> Term | None:
     same = tuple(dict.fromkeys(s for w in (base, *_FACTS[base][0]) for s in terms(w)))
     stem = terms(word)[0] if match else same[0]
     return Term(word, stem, required=True, alternatives=same)
+
+
+def _pay(word: str) -> Term:
+    """Return the "lön" fact as asked for by `word` ("Vad tjänar …?", "… earn?")."""
+    pay = fact_term("lön")
+    assert pay is not None  # "lön" is a fact
+    return replace(pay, word=word)
 
 
 def english_terms(question_terms: Collection[Term], question: str) -> list[Term]:

@@ -113,11 +113,11 @@ def _headed(compound: str, head: str) -> bool:
         for ending in _INFLECTIONS:
             prefix = folded[: len(folded) - len(base) - len(ending)]
             if folded.endswith(base + ending) and len(prefix) >= HEAD_MIN - 1:
-                parts = compound_parts(compound.lower())
-                return len(parts) < 2 or any(fold("".join(parts[:j])) == prefix for j in range(1, len(parts)))
+                return _splits_after(compound, prefix)
     return False
 
 
+@lru_cache(maxsize=65536)
 def _overstripped(word: str) -> bool:
     """Whether Snowball took three letters or more off `word` ("område" → "omr", "kompetens" →
     "kompet"), so that its stem no longer meets the stem of the same noun inflected.
@@ -146,10 +146,15 @@ def _heads(stem: str, head: str, text: str) -> bool:
     """
     for word in re.findall(r"\w+", text):
         if terms(word)[:1] == [stem]:
-            parts = compound_parts(word)
-            prefix = stem[: len(stem) - len(head)]  # must end where a part ends
-            return len(parts) < 2 or any(fold("".join(parts[:j])) == prefix for j in range(1, len(parts)))
+            return _splits_after(word, stem[: len(stem) - len(head)])  # the head starts where a part does
     return True
+
+
+def _splits_after(word: str, prefix: str) -> bool:
+    """Whether the compound analysis of `word` has a part boundary right after `prefix` (folded),
+    or finds no parts at all: "arbetsplats|träff" has none after "arbetsplatst"."""
+    parts = compound_parts(word.lower())
+    return len(parts) < 2 or any(fold("".join(parts[:j])) == prefix for j in range(1, len(parts)))
 
 
 _AT_LEAST = re.compile(r"(\d+) eller (?:fler|mer)|(?:minst|över|fler än|mer än) (\d+)")

@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+from bot.ingest.dates import MONTHS
 from bot.search.text import fold, words
 
 MIN_EDIT_LEN = 7  # shorter words have too many neighbours one edit away (steg: stag, stog, sten)
@@ -25,8 +26,7 @@ KNOWN_ZIPF = 2.5  # a word this frequent in Swedish at large is a word, not a sl
 
 
 # A date typed short in Slack ("den 8 nov") is the date the documents write out ("den 8 november").
-_MONTHS = {m[:3]: m for m in "januari februari mars april maj juni juli augusti september oktober november".split()}
-_MONTHS |= {"dec": "december", "oct": "oktober"}
+_MONTHS = {m[:3]: m for m in MONTHS} | {"oct": "oktober"}
 _MONTH_SHORT = re.compile(r"\b(\d{1,2})\s+(jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec)\b", re.I)
 
 
