@@ -316,9 +316,9 @@ def _split_large(block: Block, max_chars: int) -> list[str]:
     )
     pieces: list[str] = []
     for sentence in sentences(block.text):
-        for part in splitter.split_text(sentence) if len(sentence) > max_chars else [sentence]:
-            if pieces and len(pieces[-1]) + 1 + len(part.strip()) <= max_chars:
-                pieces[-1] += " " + part.strip()
+        for part in splitter.split_text(sentence):  # a sentence that fits comes back whole
+            if pieces and len(pieces[-1]) + 1 + len(part) <= max_chars:
+                pieces[-1] += " " + part
             else:
-                pieces.append(part.strip())
+                pieces.append(part)
     return pieces
