@@ -74,6 +74,11 @@ pytestmark = pytest.mark.slow  # the real knowledge/ index
             "under provanställningen?",
             "Dokumenten säger inget om ”lönetrappa”, ”friskvårdsbidrag” och ”provanställningen”.",
         ),
+        # Lex Heller's reports are, another law is not: a law by name is quoted only where a document names it.
+        (
+            "Vad säger förvaltningslagen om samverkan mellan myndigheter när vi skriver en Lex Heller-rapport?",
+            "Dokumenten säger inget om ”förvaltningslagen”.",
+        ),
     ],
 )
 def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, question: str, first_line: str) -> None:

@@ -78,6 +78,10 @@ _SPOKEN = frozenset(
     terms("mej dej sej dom nån nåt nåra nånting sån sånt sånna sådär asså mkt ngn ngt elr ba enl ang pga mha ev resp"
           " inkl exkl osv dvs tex bla")
 )
+# A law, ordinance, convention or code by name ("förvaltningslagen", "barnkonventionen"): the
+# documents answer about it only where they name it, like a project or a place. Matched on the
+# stem; "förslag", "underlag" are no laws (a short prefix before "slag", "underlag" itself).
+_LAW = re.compile(r"^(?:\w{5,}s|\w{4,}[^s])lag$|^\w{4,}(?:forordning|konvention|balk)$")
 _ORDINAL_WORDS = (
     "första andra tredje fjärde femte sjätte sjunde åttonde nionde tionde elfte tolfte",
     "first second third fourth fifth sixth seventh eighth ninth tenth",
@@ -248,6 +252,11 @@ def specific_terms(
 
     >>> [(t.word, t.required) for t in specific_terms("Vem är projektledare för Gränsgångare?")]
     [('projektledare', True), ('Gränsgångare', False)]
+
+    A law by name is a name ("förslaget" is none).
+
+    >>> [(t.word, t.named) for t in specific_terms("Gäller förvaltningslagen förslaget?")]
+    [('förvaltningslagen', True), ('förslaget', False)]
     """
     found: dict[str, Term] = {}
     kind = ask_kind(question)
@@ -285,7 +294,8 @@ def specific_terms(
         if asked and generic and (verb or kind != "count"):
             asked = False  # "vem leder", "vilka tidigare": a common word is said in many ways; a count must count it
         required = stem.isdigit() or word.lower() in _ORDINALS or asked
-        named = word in names  # "Gör!", "Rätt stöd för mig!": a name, though made of common words
+        # "Gör!", "Rätt stöd för mig!": a name, though made of common words; a law by name
+        named = word in names or (_LAW.match(stem) is not None and not stem.endswith("underlag"))
         priced = kind == "amount" and PRICE.match(fold(word))  # "vad kostar": the amount answers it
         if not required and (((stem in ASKING or generic or priced) and not named) or stem in common):
             continue
