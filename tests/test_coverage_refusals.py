@@ -136,6 +136,17 @@ def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, ques
         ("Kunde projekten under förra perioden 2014–2020 ta in extern expertis för HP-arbetet?", "extern expertis"),
         # Typed without å/ä/ö: "soker" is "söker" (Swedish at large), not a term no quote holds.
         ("galler diskrimineringslagen for den som soker jobb pa kommunen", "arbetslivet"),
+        # "en sådan situation" points back at the story; no document names the situation.
+        (
+            "En deltagare fick inte gå en utbildning hos Arbetsförmedlingen för att hon är 60 år. "
+            "Gäller diskrimineringslagen i en sådan situation?",
+            "arbetsmarknadspolitisk verksamhet",
+        ),
+        # "fixa" is Slack's word for getting anything done; the documents say what is done.
+        (
+            "Jag ska leda Respekttrappan på APT i vår. Vad behöver jag fixa innan vi börjar med första steget?",
+            "samtalsreglerna",
+        ),
     ],
 )
 def test_the_same_shapes_are_answered_when_the_documents_answer(

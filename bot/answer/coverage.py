@@ -76,8 +76,13 @@ _KINDS_OF = frozenset(
 # Abbreviations of function words too ("vad räknas som trakasserier enl lagen").
 _SPOKEN = frozenset(
     terms("mej dej sej dom nån nåt nåra nånting sån sånt sånna sådär asså mkt ngn ngt elr ba enl ang pga mha ev resp"
-          " inkl exkl osv dvs tex bla")
+          " inkl exkl osv dvs tex bla"
+          # ...and Slack's verbs for doing anything ("vad behöver jag fixa"): a document says what is done
+          " fixa fixar greja grejar kolla kollar")
 )
+# A noun after "sådan/sådant/sådana" points back at the story told ("gäller lagen i ett sådant
+# sammanhang?"): it is not asked about, and no document names it.
+_POINTS_BACK = re.compile(r"\b(?:sådan|sådant|sådana|dylik|dylikt|dylika|such)\s+(?:an?\s+)?(\w+)", re.I)
 # A law, ordinance, convention or code by name ("förvaltningslagen", "barnkonventionen"): the
 # documents answer about it only where they name it, like a project or a place. Matched on the
 # stem; "förslag", "underlag" are no laws (a short prefix before "slag", "underlag" itself).
@@ -253,9 +258,9 @@ def specific_terms(
     >>> [(t.word, t.required) for t in specific_terms("Vem är projektledare för Gränsgångare?")]
     [('projektledare', True), ('Gränsgångare', False)]
 
-    A law by name is a name ("förslaget" is none).
+    A law by name is a name ("förslaget" is none); a noun after "sådan" points back at the story.
 
-    >>> [(t.word, t.named) for t in specific_terms("Gäller förvaltningslagen förslaget?")]
+    >>> [(t.word, t.named) for t in specific_terms("Gäller förvaltningslagen förslaget i ett sådant fall?")]
     [('förvaltningslagen', True), ('förslaget', False)]
     """
     found: dict[str, Term] = {}
@@ -272,6 +277,7 @@ def specific_terms(
     if verb and frequency is not None and frequency(focus.lower()) >= GENERIC_ZIPF:
         focus = _object_of(question, focus, frequency)  # "vem tog [initiativet]": the noun says what was done
     names = _names(question)
+    pointing = {m.group(1) for m in _POINTS_BACK.finditer(question)}
     paid = _PAY_VERB.search(fold(question)) is not None
     for word in re.findall(r"\w+", question):
         fact = fact_term(word)
@@ -281,7 +287,7 @@ def specific_terms(
             found[fact.stem] = fact
             continue
         stems = terms(word)
-        if not stems or stems[0] in found or stems[0] in _SPOKEN:
+        if not stems or stems[0] in found or stems[0] in _SPOKEN or word in pointing:
             continue
         stem = stems[0]
         if kind in ("when", "date", "time") and stem in _WHEN_NOUNS:
