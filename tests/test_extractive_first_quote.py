@@ -17,6 +17,8 @@ pytestmark = pytest.mark.slow  # the real knowledge/ index and model
         # Asked in English: searched with its words in Swedish too ("period", "principer"), not by the
         # embedding alone, which put "ESF-rådet kopplar de horisontella principerna …" first.
         ("During which ESF programme period were there four horizontal principles?", "2014–2020"),
+        # The verb asked ("lönekartlägga") is the document's noun ("göra en lönekartläggning varje år").
+        ("Hur ofta ska arbetsgivaren lönekartlägga?", "varje år"),
     ],
 )
 def test_the_first_quote_holds_the_answer(answerer: Answerer, question: str, answer_words: str) -> None:
@@ -46,3 +48,4 @@ def test_a_definition_question_gets_the_unit_that_defines_it_first(
     first = answer.text.split("\n\n", 1)[0]
     assert fold(answer_words) in fold(first), answer.text
     assert fold(not_words) not in fold(first), answer.text  # an item alone, not its whole list
+

@@ -17,6 +17,8 @@ from bot.search.text import fold, terms
 BASE_MIN = 4  # two words are one word inflected when they share a base this long ("lag" ≠ "lagen")
 SHORTENED_MIN = 5  # a word cut this long, and no word itself, stands for the word it starts ("serviceforv")
 OVERSTRIPPED = 3  # letters the stemmer took off a word that it should have left ("område" → "omr")
+NOMINAL_MIN = 5  # a verb stem this long is covered by its noun in "-ing", "-ning", "-an" and back
+_NOMINAL = ("ing", "ning", "an")
 HEAD_MIN = 5  # a stem this long is also covered as the head of a compound ("grund" by "diskrimineringsgrund")
 ENDINGS = frozenset(["", *"en et er erna ar arna n t na s ens ets ns".split()])  # noun endings
 _INFLECTIONS = ENDINGS | {"r", "rna"}  # ...and the plural of a noun in -e ("kallelser", "kallelserna")
@@ -70,6 +72,8 @@ def covered(term: Term, present: set[str], text: str = "") -> bool:
         return True  # the stemmer leaves some endings ("lösenordet")
     if term.stem.isdigit():
         return _within(int(term.stem), text)
+    if _nominal(term.stem, present):
+        return True  # "inventera" by "inventering", "samverkan" by "samverka"
     if len(term.stem) >= HEAD_MIN and any(
         len(p) >= len(term.stem) + HEAD_MIN - 1 and p.endswith(term.stem) and _heads(p, term.stem, text)
         for p in present
@@ -151,6 +155,22 @@ def _heads(stem: str, head: str, text: str) -> bool:
         if terms(word)[:1] == [stem]:
             return _splits_after(word, stem[: len(stem) - len(head)])  # the head starts where a part does
     return True
+
+
+def _nominal(stem: str, present: set[str]) -> bool:
+    """Whether `present` holds the verb's noun or the noun's verb: Snowball leaves "-ing", "-ning"
+    and "-an" on ("inventer"/"inventering", "lonekartlagg"/"lonekartlaggning", "samverk"/"samverkan").
+    Stems shorter than NOMINAL_MIN are left alone ("led" is no "ledning").
+
+    >>> _nominal("inventer", {"inventering"}), _nominal("samverkan", {"samverk"}), _nominal("led", {"ledning"})
+    (True, True, False)
+    """
+    if len(stem) >= NOMINAL_MIN and any(stem + suffix in present for suffix in _NOMINAL):
+        return True
+    return any(
+        stem.endswith(suffix) and len(stem) - len(suffix) >= NOMINAL_MIN and stem[: -len(suffix)] in present
+        for suffix in _NOMINAL
+    )
 
 
 def _splits_after(word: str, prefix: str) -> bool:
