@@ -49,3 +49,22 @@ def test_a_definition_question_gets_the_unit_that_defines_it_first(
     assert fold(answer_words) in fold(first), answer.text
     assert fold(not_words) not in fold(first), answer.text  # an item alone, not its whole list
 
+
+@pytest.mark.parametrize(
+    ("question", "answer_words", "not_words"),
+    [
+        # "Kallelse:" is asked about; "Dagordning:", the item after it, also says "i förväg" but not "kallelsen".
+        ("Hur långt i förväg ska kallelsen till APT skickas?", "två veckor", "en vecka"),
+        # One of Gränsgångare's five plans is about the routine; the other four are not quoted with it.
+        ("Vem ska ta fram Gränsgångares rutin för uppmärksammande av diskriminering?", "projektledare", "inventering"),
+    ],
+)
+def test_a_question_about_one_item_of_a_list_gets_that_item_not_the_list(
+    answerer: Answerer, question: str, answer_words: str, not_words: str
+) -> None:
+    answer = answerer.ask(question)
+
+    assert not answer.refused
+    first = answer.text.split("\n\n", 1)[0]
+    assert fold(answer_words) in fold(first), answer.text
+    assert fold(not_words) not in fold(answer.text), answer.text

@@ -41,7 +41,7 @@ from bot.answer.english import in_swedish
 from bot.answer.evidence import defines, wanted
 from bot.answer.matching import same_word
 from bot.answer.quoting import Unit, quotable_units, render_quotes
-from bot.answer.selection import Vector, context, extended, pick, placed, score_units, spans
+from bot.answer.selection import Vector, context, extended, pick, placed, score_units, singled_out, spans
 from bot.answer.spelling import Vocabulary
 from bot.answer.types import Answer, Source, Turn
 from bot.ingest.ocr import restore_diacritics
@@ -170,6 +170,12 @@ class ExtractiveAnswerer:
         idf = self.retriever.corpus.lexical.idf
         scores = score_units(query, units, sources, similarity, specific, kind, idf)
         quoted_as = spans(units)
+        if kind not in ("list", "how"):  # the one item the question is about answers, not its whole list
+            quoted_as = [
+                [u] if u.is_item and singled_out(units, i, specific) and self._answers([u], sources, specific, ask)
+                else q
+                for i, (u, q) in enumerate(zip(units, quoted_as, strict=True))
+            ]
         defining = [defines(u.text, query) for u in units] if "define" in wanted(query, ask) else []
         if any(defining):  # "vad är/räknas som X?": the list item that defines X is quoted alone, not its list
             quoted_as = [[u] if u.is_item and d else q for u, d, q in zip(units, defining, quoted_as, strict=True)]

@@ -196,6 +196,26 @@ def pick(
     return quotes
 
 
+def singled_out(units: Sequence[Unit], i: int, specific: Sequence[Term]) -> bool:
+    """Whether list item `i` holds, in its own words (not the lead-in they share), more of the
+    question's specific terms than any other item of its list and one that no other holds: the
+    question asks about that item, not the list.
+
+    >>> items = [Unit(1, 0, "- Kallelse: två veckor i förväg.", "Tips:"),
+    ...          Unit(1, 1, "- Dagordning: en vecka i förväg.", "Tips:")]
+    >>> kallelse, forvag, tips = Term("kallelsen", "kallels"), Term("förväg", "forvag"), Term("tips", "tips")
+    >>> singled_out(items, 0, [kallelse, forvag]), singled_out(items, 0, [forvag]), singled_out(items, 0, [tips])
+    (True, False, False)
+    """
+    unit = units[i]
+    siblings = [u for u in whole(units, i) if u is not unit]
+    missing = {id(t) for t in uncovered(specific, unit.text)}
+    own = [t for t in specific if id(t) not in missing]
+    held = [len(specific) - len(uncovered(specific, u.text)) for u in siblings]
+    alone = any(all(uncovered([t], u.text) for u in siblings) for t in own)
+    return alone and all(len(own) > n for n in held)
+
+
 def whole(units: Sequence[Unit], i: int) -> list[Unit]:
     """Return unit `i`, or its whole list when it is a list item (in the list's order)."""
     unit = units[i]
