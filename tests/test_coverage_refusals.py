@@ -156,3 +156,12 @@ def test_the_same_shapes_are_answered_when_the_documents_answer(
 
     assert not answer.refused and answer.coverage == "full"
     assert fold(answer_words) in fold(answer.text.split("\n\n")[0])
+
+
+def test_a_related_list_item_is_shown_without_the_rest_of_its_list(answerer: Answerer) -> None:
+    # The weekday is not in the documents; of the APT tips, only "Kallelse:" is about the invitation.
+    answer = answerer.ask("Vilken veckodag brukar kallelsen till APT skickas ut?")
+
+    assert answer.refused and answer.coverage == "partial"
+    assert "två veckor i förväg" in answer.text
+    assert "Dagordningen" not in answer.text and "MBL" not in answer.text, answer.text

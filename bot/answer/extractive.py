@@ -41,7 +41,17 @@ from bot.answer.english import in_swedish
 from bot.answer.evidence import defines, wanted
 from bot.answer.matching import same_word
 from bot.answer.quoting import Unit, quotable_units, render_quotes
-from bot.answer.selection import Vector, context, extended, pick, placed, score_units, singled_out, spans
+from bot.answer.selection import (
+    Vector,
+    context,
+    extended,
+    narrowed,
+    pick,
+    placed,
+    score_units,
+    singled_out,
+    spans,
+)
 from bot.answer.spelling import Vocabulary
 from bot.answer.types import Answer, Source, Turn
 from bot.ingest.ocr import restore_diacritics
@@ -133,7 +143,8 @@ class ExtractiveAnswerer:
                 body += "\n\n_(Quoted in Swedish from the documents.)_"
             return policy.answered(prepared, body, sources, meta | {"coverage": "full"})
         words = _gap_words(question, missing, quoted)
-        return policy.partial(prepared, ask, words, [render(q) for q in quotes], sources, meta)
+        related = [render(narrowed(q, specific)) for q in quotes]
+        return policy.partial(prepared, ask, words, related, sources, meta)
 
     def read(self, prepared: policy.Prepared) -> policy.Prepared:
         """Return the question as meant: personal data's sentences left out, typing slips corrected."""

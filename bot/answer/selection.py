@@ -216,6 +216,15 @@ def singled_out(units: Sequence[Unit], i: int, specific: Sequence[Term]) -> bool
     return alone and all(len(own) > n for n in held)
 
 
+def narrowed(quote: list[Unit], specific: Sequence[Term]) -> list[Unit]:
+    """Return the one item of a quoted list that the question singles out (`singled_out`), or the
+    quote as it is: a related quote under "Dokumenten säger inget om …" shows what is related,
+    not six tips around it."""
+    if len(quote) < 2 or not quote[0].is_item:
+        return quote
+    return next(([u] for i, u in enumerate(quote) if singled_out(quote, i, specific)), quote)
+
+
 def whole(units: Sequence[Unit], i: int) -> list[Unit]:
     """Return unit `i`, or its whole list when it is a list item (in the list's order)."""
     unit = units[i]
