@@ -33,13 +33,13 @@ def test_question_set_covers_what_the_issue_asks() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(900)  # 447 questions through the real answerer: about two minutes on an idle machine
+@pytest.mark.timeout(900)  # 487 questions through the real answerer: about two minutes on an idle machine
 def test_answers_on_the_holdout_half_hold_the_measured_level(real_kb: RealKB) -> None:
     items = [item for item in load_questions(QUESTIONS) if item.split == "holdout"]
     report = evaluate(build_answerer(real_kb.settings), items)
 
     assert report["source_recall_at_3"] >= 0.95
-    assert report["must_include_rate"] >= 0.63  # measured 0.659 (447 holdout questions)
-    assert report["refusal_accuracy"] >= 0.75  # measured 0.767
-    assert report["first_quote_answers"] >= 0.58  # measured 0.612
-    assert report["median_answer_chars"] <= 500
+    assert report["must_include_rate"] >= 0.63  # measured 0.655 (487 holdout questions)
+    assert report["refusal_accuracy"] >= 0.75  # measured 0.770
+    assert report["first_quote_answers"] >= 0.58  # measured 0.603
+    assert report["median_answer_chars"] <= 350  # measured 285 (the issue asks ≤ 500)
