@@ -32,34 +32,20 @@ def test_the_first_quote_holds_the_answer(answerer: Answerer, question: str, ans
 @pytest.mark.parametrize(
     ("question", "answer_words", "not_words"),
     [
-        # The list item labelled "Strukturnivå:" defines it; the sentence naming all three levels does not.
+        # A definition question: the list item labelled "Strukturnivå:" defines it; the sentence naming all three
+        # levels does not.
         ("Vad innebär strukturnivån i HP-analysen?", "regler, normer", "individnivå"),
         # "Trakasserier:" is asked about, "Sexuella trakasserier:" is the item after it.
         ("Vad räknas som trakasserier enligt diskrimineringslagen?", "kränker någons värdighet", "sexuell natur"),
         # An abbreviation is defined by its spelled-out form, not by a compound that starts with it ("HP-punkt").
         ("Vad står HP för?", "ofta förkortade HP", "HP-punkt är"),
-    ],
-)
-def test_a_definition_question_gets_the_unit_that_defines_it_first(
-    answerer: Answerer, question: str, answer_words: str, not_words: str
-) -> None:
-    answer = answerer.ask(question)
-
-    first = answer.text.split("\n\n", 1)[0]
-    assert fold(answer_words) in fold(first), answer.text
-    assert fold(not_words) not in fold(first), answer.text  # an item alone, not its whole list
-
-
-@pytest.mark.parametrize(
-    ("question", "answer_words", "not_words"),
-    [
-        # "Kallelse:" is asked about; "Dagordning:", the item after it, also says "i förväg" but not "kallelsen".
+        # One item asked about: "Kallelse:" is; "Dagordning:", the item after it, says "i förväg" but not "kallelsen".
         ("Hur långt i förväg ska kallelsen till APT skickas?", "två veckor", "en vecka"),
         # One of Gränsgångare's five plans is about the routine; the other four are not quoted with it.
         ("Vem ska ta fram Gränsgångares rutin för uppmärksammande av diskriminering?", "projektledare", "inventering"),
     ],
 )
-def test_a_question_about_one_item_of_a_list_gets_that_item_not_the_list(
+def test_the_unit_asked_about_is_quoted_first_without_its_list(
     answerer: Answerer, question: str, answer_words: str, not_words: str
 ) -> None:
     answer = answerer.ask(question)
@@ -67,4 +53,4 @@ def test_a_question_about_one_item_of_a_list_gets_that_item_not_the_list(
     assert not answer.refused
     first = answer.text.split("\n\n", 1)[0]
     assert fold(answer_words) in fold(first), answer.text
-    assert fold(not_words) not in fold(answer.text), answer.text
+    assert fold(not_words) not in fold(first), answer.text  # an item alone, not its whole list
