@@ -79,6 +79,9 @@ pytestmark = pytest.mark.slow  # the real knowledge/ index
             "Vad säger förvaltningslagen om samverkan mellan myndigheter när vi skriver en Lex Heller-rapport?",
             "Dokumenten säger inget om ”förvaltningslagen”.",
         ),
+        # The project is; who steers it is not: "Samordningsförbundet Stockholms stad", the project's owner,
+        # is the question's own name in the quote, not an answer to "who".
+        ("Who is in the steering group for MIA Vidare Stockholm?", "The documents do not say who is in the steering"),
     ],
 )
 def test_a_covered_topic_whose_ask_is_not_says_so_first(answerer: Answerer, question: str, first_line: str) -> None:

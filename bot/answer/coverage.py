@@ -38,6 +38,7 @@ __all__ = [  # what the answerer and the selection use, wherever it lives
     "english_terms",
     "fact_term",
     "focus_word",
+    "own_names",
     "has_evidence",
     "specific_terms",
     "uncovered",
@@ -147,7 +148,7 @@ _FOCUS = re.compile(
 )
 
 
-def answers(question_terms: Collection[Term], context: str, text: str, kind: Ask) -> bool:
+def answers(question_terms: Collection[Term], context: str, text: str, kind: Ask, own: Collection[Term] = ()) -> bool:
     """Whether one quote answers: its `context` (the quote with its title, section and lead-in)
     holds QUOTE_COVERAGE of the specific terms and every required one, and its `text` the kind
     of answer asked for.
@@ -160,12 +161,15 @@ def answers(question_terms: Collection[Term], context: str, text: str, kind: Ask
     True
     >>> answers([plan, lon, chef], "Planen antogs 2022.", "Planen antogs 2022.", "when")
     False
+
+    `own` are the question's names that are too common to be terms ("Samordningsförbundet"):
+    they are no answer either ("Vem skrev under för Samordningsförbundet Stockholms stad?").
     """
     missing = uncovered(question_terms, context)
     share = 1.0 - len(missing) / len(question_terms) if question_terms else 1.0
     if share < QUOTE_COVERAGE or any(t.required or (NAMES_REQUIRED and t.named) for t in missing):
         return False
-    return has_evidence(kind, text, question_terms)
+    return has_evidence(kind, text, [*question_terms, *own])
 
 
 def focus_word(question: str) -> tuple[str, bool] | None:
@@ -311,6 +315,18 @@ def specific_terms(
         same = (_ORDINAL_NUMBER[word.lower()],) if word.lower() in _ORDINAL_NUMBER else _NUMBER_ORDINAL.get(stem, ())
         found[stem] = Term(word, stem, part_stems, required, asked, named, same)
     return list(found.values())
+
+
+def own_names(question: str, question_terms: Collection[Term]) -> list[Term]:
+    """Return the question's names that are no specific term (they are all over the documents):
+    a quote that only repeats them does not say who or which.
+
+    >>> [t.word for t in own_names("Vem skrev under för Samordningsförbundet Stockholms stad?", [])]
+    ['Samordningsförbundet', 'Stockholms']
+    """
+    stems = {t.stem for t in question_terms}
+    found = {terms(w)[0]: Term(w, terms(w)[0]) for w in sorted(_names(question)) if terms(w)}
+    return [t for stem, t in found.items() if stem not in stems]
 
 
 def fact_term(word: str) -> Term | None:

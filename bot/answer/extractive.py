@@ -33,6 +33,7 @@ from bot.answer.coverage import (
     asking_sentence,
     compound_parts,
     english_terms,
+    own_names,
     specific_terms,
     uncovered,
     zipf,
@@ -122,10 +123,11 @@ class ExtractiveAnswerer:
             ask = ask if ask != "other" else ask_kind(question)
         if prepared.language == "en":  # English words are not in Swedish quotes: numbers, facts, names
             specific = english_terms(specific, question)
-        quotes = self._select(query, sources, specific, ask)
+        own = own_names(question, specific)  # "Samordningsförbundet Stockholms stad" asked about says no "who"
+        quotes = self._select(query, sources, specific, ask, own)
         if not quotes:
             return policy.refusal(prepared, meta)
-        verdicts = [self._answers(q, sources, specific, ask) for q in quotes]
+        verdicts = [self._answers(q, sources, specific, ask, own) for q in quotes]
         if any(verdicts):  # the quote that answers goes first
             quotes.insert(0, quotes.pop(verdicts.index(True)))
         quoted = " ".join(placed(u, sources[u.ref - 1]) for q in quotes for u in q)
@@ -169,7 +171,9 @@ class ExtractiveAnswerer:
         query = policy.choose_query(prepared, best >= self.retriever.floor)
         return query, alone if query == prepared.text else self.retriever.hits(query, self.top_k)
 
-    def _select(self, query: str, sources: Sequence[Source], specific: list[Term], ask: Ask) -> list[list[Unit]]:
+    def _select(
+        self, query: str, sources: Sequence[Source], specific: list[Term], ask: Ask, own: Sequence[Term] = ()
+    ) -> list[list[Unit]]:
         """Return the quotes that best answer `query`, first the one that answers."""
         units = quotable_units(sources[:QUOTED_SOURCES])
         if not units:
@@ -183,24 +187,26 @@ class ExtractiveAnswerer:
         quoted_as = spans(units)
         if kind not in ("list", "how"):  # the one item the question is about answers, not its whole list
             quoted_as = [
-                [u] if u.is_item and singled_out(units, i, specific) and self._answers([u], sources, specific, ask)
+                [u] if u.is_item and singled_out(units, i, specific) and self._answers([u], sources, specific, ask, own)
                 else q
                 for i, (u, q) in enumerate(zip(units, quoted_as, strict=True))
             ]
         defining = [defines(u.text, query) for u in units] if "define" in wanted(query, ask) else []
         if any(defining):  # "vad är/räknas som X?": the list item that defines X is quoted alone, not its list
             quoted_as = [[u] if u.is_item and d else q for u, d, q in zip(units, defining, quoted_as, strict=True)]
-        answering = [self._answers(q, sources, specific, ask) for q in quoted_as]
+        answering = [self._answers(q, sources, specific, ask, own) for q in quoted_as]
         for i, quote in enumerate(quoted_as):  # "… den 8 november." answers with the sentence after it
             longer = None if answering[i] else extended(units, quote)
-            if longer is not None and self._answers(longer, sources, specific, ask):
+            if longer is not None and self._answers(longer, sources, specific, ask, own):
                 quoted_as[i], answering[i] = longer, True
         if any(defining):  # ...and only a unit that defines X answers it first
             answering = [a and d for a, d in zip(answering, defining, strict=True)]
         return pick(units, sources, scores, vectors, specific, answering, quoted_as)
 
     @staticmethod
-    def _answers(quote: Sequence[Unit], sources: Sequence[Source], specific: list[Term], ask: Ask) -> bool:
+    def _answers(
+        quote: Sequence[Unit], sources: Sequence[Source], specific: list[Term], ask: Ask, own: Sequence[Term] = ()
+    ) -> bool:
         """Whether this one quote answers (see `coverage.answers`).
 
         A list answers "vilka …?" as a whole; a date, a number or a name must stand in the
@@ -209,9 +215,11 @@ class ExtractiveAnswerer:
         """
         if len(quote) > 1 and quote[0].is_item and ask not in ("list", "how", "other"):
             # the lead-in is read with each item: "ESF ställde fyra krav på …:" counts them all
-            return any(answers(specific, placed(u, sources[u.ref - 1]), f"{u.lead}\n{u.text}", ask) for u in quote)
+            return any(
+                answers(specific, placed(u, sources[u.ref - 1]), f"{u.lead}\n{u.text}", ask, own) for u in quote
+            )
         placed_text = " ".join(placed(u, sources[u.ref - 1]) for u in quote)
-        return answers(specific, placed_text, "\n".join(u.text for u in quote), ask)
+        return answers(specific, placed_text, "\n".join(u.text for u in quote), ask, own)
 
     def _common_terms(self) -> frozenset[str]:
         """Return the terms in at least COMMON_SHARE of the chunks (the search just refreshed them)."""
