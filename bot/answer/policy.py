@@ -298,7 +298,7 @@ _GAPS = {
         "and": "and",
     },
 }
-_WHO = re.compile(r"^\s*(vem|who|vilken person|which person)\s+(.+?)[\s?!.]*$", re.I)
+_WHO = re.compile(r"^\s*(vem|who|vilken person|which person|vilka personer|which people)\s+(.+?)[\s?!.]*$", re.I)
 _NAME = re.compile(r"^\s*(?:vad (?:heter|hette|kallas)|what(?: is|'s| was) the name of)\s+(.+?)[\s?!.]*$", re.I)
 
 
@@ -311,6 +311,8 @@ def gap(prepared: Prepared, ask: str, missing: Sequence[str]) -> str:
     'Dokumenten säger inte vem som är vårt dataskyddsombud.'
     >>> gap(prepare("Which person at SBAB pushed the decision through?"), "holder", [])
     'The documents do not say who at SBAB pushed the decision through.'
+    >>> gap(prepare("Which people sit on the steering group?"), "who", [])
+    'The documents do not say who sit on the steering group.'
     >>> gap(prepare("Vad heter förbundschefen i SCÖ?"), "name", [])
     'Dokumenten säger inte vad förbundschefen i SCÖ heter.'
     >>> gap(prepare("Vad gör man i steg 9?"), "other", ["steg 9", "lösenord"])
