@@ -87,7 +87,7 @@ _POINTS_BACK = re.compile(r"\b(?:sådan|sådant|sådana|dylik|dylikt|dylika|such
 # A law, ordinance, convention or code by name ("förvaltningslagen", "barnkonventionen"): the
 # documents answer about it only where they name it, like a project or a place. Matched on the
 # stem; "förslag", "underlag" are no laws (a short prefix before "slag", "underlag" itself).
-_LAW = re.compile(r"^(?:\w{5,}s|\w{4,}[^s])lag$|^\w{4,}(?:forordning|konvention|balk)$")
+_LAW = re.compile(r"^(?!\w*underlag$)(?:\w{5,}s|\w{4,}[^s])lag$|^\w{4,}(?:forordning|konvention|balk)$")
 _ORDINAL_WORDS = (
     "första andra tredje fjärde femte sjätte sjunde åttonde nionde tionde elfte tolfte",
     "first second third fourth fifth sixth seventh eighth ninth tenth",
@@ -305,7 +305,7 @@ def specific_terms(
             asked = False  # "vem leder", "vilka tidigare": a common word is said in many ways; a count must count it
         required = stem.isdigit() or word.lower() in _ORDINALS or asked
         # "Gör!", "Rätt stöd för mig!": a name, though made of common words; a law by name
-        named = word in names or (_LAW.match(stem) is not None and not stem.endswith("underlag"))
+        named = word in names or _LAW.match(stem) is not None
         priced = kind == "amount" and PRICE.match(fold(word))  # "vad kostar": the amount answers it
         if not required and (((stem in ASKING or generic or priced) and not named) or stem in common):
             continue

@@ -50,7 +50,7 @@ from bot.answer.selection import (
     pick,
     placed,
     score_units,
-    singled_out,
+    singled,
     spans,
 )
 from bot.answer.spelling import Vocabulary
@@ -186,10 +186,10 @@ class ExtractiveAnswerer:
         scores = score_units(query, units, sources, similarity, specific, kind, idf)
         quoted_as = spans(units)
         if kind not in ("list", "how"):  # the one item the question is about answers, not its whole list
+            chosen = singled(units, specific)
             quoted_as = [
-                [u] if u.is_item and singled_out(units, i, specific) and self._answers([u], sources, specific, ask, own)
-                else q
-                for i, (u, q) in enumerate(zip(units, quoted_as, strict=True))
+                [u] if id(u) in chosen and self._answers([u], sources, specific, ask, own) else q
+                for u, q in zip(units, quoted_as, strict=True)
             ]
         defining = [defines(u.text, query) for u in units] if "define" in wanted(query, ask) else []
         if any(defining):  # "vad är/räknas som X?": the list item that defines X is quoted alone, not its list

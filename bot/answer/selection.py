@@ -196,33 +196,39 @@ def pick(
     return quotes
 
 
-def singled_out(units: Sequence[Unit], i: int, specific: Sequence[Term]) -> bool:
-    """Whether list item `i` holds, in its own words (not the lead-in they share), more of the
-    question's specific terms than any other item of its list and one that no other holds: the
-    question asks about that item, not the list.
+def singled(units: Sequence[Unit], specific: Sequence[Term]) -> set[int]:
+    """Return the ids of the list items the question singles out: an item that holds, in its own
+    words (not the lead-in they share), more of the question's specific terms than any other item
+    of its list and one that no other holds. The question asks about that item, not the list.
 
     >>> items = [Unit(1, 0, "- Kallelse: två veckor i förväg.", "Tips:"),
     ...          Unit(1, 1, "- Dagordning: en vecka i förväg.", "Tips:")]
     >>> kallelse, forvag, tips = Term("kallelsen", "kallels"), Term("förväg", "forvag"), Term("tips", "tips")
-    >>> singled_out(items, 0, [kallelse, forvag]), singled_out(items, 0, [forvag]), singled_out(items, 0, [tips])
-    (True, False, False)
+    >>> [singled(items, t) == {id(items[0])} for t in ([kallelse, forvag], [forvag], [tips])]
+    [True, False, False]
     """
-    unit = units[i]
-    siblings = [u for u in whole(units, i) if u is not unit]
-    missing = {id(t) for t in uncovered(specific, unit.text)}
-    own = [t for t in specific if id(t) not in missing]
-    held = [len(specific) - len(uncovered(specific, u.text)) for u in siblings]
-    alone = any(all(uncovered([t], u.text) for u in siblings) for t in own)
-    return alone and all(len(own) > n for n in held)
+    lists: dict[tuple[int, int], list[Unit]] = {}
+    for unit in units:
+        if unit.is_item:
+            lists.setdefault((unit.ref, unit.block), []).append(unit)
+    out: set[int] = set()
+    for items in lists.values():
+        held = [{id(t) for t in specific} - {id(t) for t in uncovered(specific, u.text)} for u in items]
+        for i, own in enumerate(held):
+            others = [h for j, h in enumerate(held) if j != i]
+            if others and own - set().union(*others) and all(len(own) > len(h) for h in others):
+                out.add(id(items[i]))
+    return out
 
 
 def narrowed(quote: list[Unit], specific: Sequence[Term]) -> list[Unit]:
-    """Return the one item of a quoted list that the question singles out (`singled_out`), or the
+    """Return the one item of a quoted list that the question singles out (`singled`), or the
     quote as it is: a related quote under "Dokumenten säger inget om …" shows what is related,
     not six tips around it."""
     if len(quote) < 2 or not quote[0].is_item:
         return quote
-    return next(([u] for i, u in enumerate(quote) if singled_out(quote, i, specific)), quote)
+    chosen = singled(quote, specific)
+    return next(([u] for u in quote if id(u) in chosen), quote)
 
 
 def whole(units: Sequence[Unit], i: int) -> list[Unit]:
